@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment(object):
+
+    # The connection and authentication options shared by every module.
+    DOCUMENTATION = r"""
+options:
+  okta_domain:
+    description:
+      - The Okta org domain, for example V(acme.okta.com), V(acme.oktapreview.com) or a custom domain.
+      - A URL such as V(https://acme.okta.com/) and a V(host:port) form are accepted.
+      - Never the Admin Console domain (V(acme-admin.okta.com)); such a value is rejected with the right
+        domain named in the error.
+      - If not set, the value of the E(OKTA_DOMAIN) or E(OKTA_CLIENT_ORGURL) environment variable is used.
+    type: str
+    required: true
+  api_token:
+    description:
+      - An Okta API token (SSWS) of an administrator, used to manage the org.
+      - Mutually exclusive with O(auth_client_id) and O(auth_private_key).
+      - If not set, the value of the E(OKTA_API_TOKEN) or E(OKTA_CLIENT_TOKEN) environment variable is used.
+    type: str
+  auth_client_id:
+    description:
+      - Client ID of an API Services app used to manage the org with OAuth 2.0 client credentials
+        (a C(private_key_jwt) client assertion signed with O(auth_private_key)).
+      - If not set, the value of the E(OKTA_API_CLIENT_ID) environment variable is used.
+    type: str
+  auth_private_key:
+    description:
+      - Private key of the O(auth_client_id) app, as PEM text, a private JWK in JSON, or the path of a file
+        holding either.
+      - If not set, the value of the E(OKTA_API_PRIVATE_KEY) environment variable is used.
+    type: str
+  auth_private_key_id:
+    description:
+      - Key ID (C(kid)) of O(auth_private_key) as registered on the app. Sent in the assertion header.
+      - If not set, the value of the E(OKTA_API_PRIVATE_KEY_ID) environment variable is used.
+    type: str
+  auth_scopes:
+    description:
+      - Okta API scopes to request for the management access token with O(auth_client_id).
+      - Defaults to the scopes the module needs.
+      - If not set, the value of the E(OKTA_API_SCOPES) environment variable (space or comma separated) is used.
+    type: list
+    elements: str
+  validate_certs:
+    description:
+      - Verify the TLS certificate of the Okta org. Turn off only for testing.
+      - If not set, the value of the E(OKTA_VALIDATE_CERTS) environment variable is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - PEM file of the certificate authorities to trust, for a private CA or a TLS-inspecting proxy.
+      - If not set, the value of the E(OKTA_CA_PATH) environment variable is used.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: int
+    default: 30
+  retries:
+    description:
+      - How many times a request is retried after a rate limit (HTTP 429, waiting until C(X-Rate-Limit-Reset)),
+        a server error (HTTP 5xx) or a dropped connection. Only requests that are safe to repeat are retried
+        after a server error or a dropped connection.
+    type: int
+    default: 5
+notes:
+  - Exactly one authentication method must be given, O(api_token) or O(auth_client_id) with O(auth_private_key),
+    directly, through the environment variables above, or with C(module_defaults) for the
+    C(group/identity.okta.okta) action group.
+  - Requires the C(requests), C(PyJWT) and C(cryptography) Python libraries on the host that runs the module
+    (usually the controller, with C(delegate_to: localhost)).
+requirements:
+  - requests >= 2.28
+  - PyJWT >= 2.8
+  - cryptography >= 41
+"""

@@ -1,0 +1,772 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Small layered Okta API client used by every module of the collection.
+
+Layers, bottom up:
+
+* domain handling (:func:`normalize_okta_domain`);
+* transport (:class:`OktaClient`): a ``requests.Session`` with TLS settings, timeouts, a User-Agent,
+  retries with backoff for faults, waiting on ``429`` until ``X-Rate-Limit-Reset``, pagination;
+* authentication: an SSWS API token, or OAuth 2.0 client credentials with a ``private_key_jwt``
+  client assertion, with DPoP proofs when the org asks for them;
+* errors: :class:`OktaApiError` and friends, whose messages never contain a secret.
+
+This is a private module: its interface may change without notice.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json as _json
+import os
+import random
+import re
+import time
+import traceback
+import uuid
+
+try:
+    from urllib.parse import urlsplit, urlencode
+except ImportError:  # pragma: no cover
+    pass
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    import requests.exceptions
+except ImportError:  # pragma: no cover - reported by the modules through missing_required_lib
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+JWT_IMPORT_ERROR = None
+try:
+    import jwt
+except ImportError:  # pragma: no cover
+    JWT_IMPORT_ERROR = traceback.format_exc()
+
+CRYPTOGRAPHY_IMPORT_ERROR = None
+try:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+except ImportError:  # pragma: no cover
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+
+
+COLLECTION_NAME = "identity.okta"
+COLLECTION_VERSION = "0.1.0"
+
+TOKEN_PATH = "/oauth2/v1/token"
+CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
+RETRY_STATUSES = frozenset([500, 502, 503, 504])
+
+_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+class OktaError(Exception):
+    """Base class of every error raised by this client."""
+
+
+class OktaConfigError(OktaError):
+    """Bad or missing options (domain, credentials, key material)."""
+
+
+class OktaLookupError(OktaError):
+    """A lookup that cannot be answered (e.g. two apps with the same label)."""
+
+
+class OktaConnectionError(OktaError):
+    """The request did not get an HTTP answer.
+
+    ``kind`` is ``tls`` (certificate or handshake failure), ``timeout`` or ``connect``
+    (refused, unreachable, reset, dropped).
+    """
+
+    def __init__(self, message, kind="connect", url=None):
+        super(OktaConnectionError, self).__init__(message)
+        self.kind = kind
+        self.url = url
+
+
+class OktaApiError(OktaError):
+    """Okta answered with an error status.
+
+    Carries Okta's error object (``errorCode``, ``errorSummary``, ``errorCauses``, ``errorId``)
+    or an OAuth 2.0 error (``error``, ``error_description``), and the parsed ``WWW-Authenticate``
+    challenge when there is one.
+    """
+
+    def __init__(self, status, method, path, body=None, headers=None, secrets=()):
+        self.status = status
+        self.method = method
+        self.path = path
+        self.headers = dict(headers or {})
+        body = body if isinstance(body, dict) else {}
+        self.body = body
+        self.error_code = body.get("errorCode")
+        self.error_summary = body.get("errorSummary")
+        self.error_id = body.get("errorId")
+        self.error_causes = [
+            c.get("errorSummary") for c in (body.get("errorCauses") or []) if isinstance(c, dict) and c.get("errorSummary")
+        ]
+        self.oauth_error = body.get("error")
+        self.oauth_error_description = body.get("error_description")
+        self.www_authenticate = parse_www_authenticate(_header(self.headers, "WWW-Authenticate"))
+        if not self.oauth_error and self.www_authenticate.get("error"):
+            self.oauth_error = self.www_authenticate.get("error")
+            self.oauth_error_description = self.www_authenticate.get("error_description")
+        self.dpop_nonce = _header(self.headers, "DPoP-Nonce")
+        super(OktaApiError, self).__init__(scrub(self._format(), secrets))
+
+    def _format(self):
+        parts = ["Okta API %s %s failed: HTTP %s" % (self.method, self.path, self.status)]
+        if self.error_code:
+            parts.append(self.error_code)
+        if self.oauth_error:
+            parts.append(self.oauth_error)
+        text = " ".join(parts)
+        details = []
+        if self.error_summary:
+            details.append(self.error_summary)
+        if self.oauth_error_description and self.oauth_error_description != self.error_summary:
+            details.append(self.oauth_error_description)
+        if self.error_causes:
+            details.append("causes: " + "; ".join(self.error_causes))
+        scope = self.www_authenticate.get("scope")
+        if scope and self.oauth_error == "insufficient_scope":
+            details.append("required scope: %s" % scope)
+        if details:
+            text += ": " + " ".join(d if d.endswith((".", ":")) else d + "." for d in details)
+        if self.error_id:
+            text += " (errorId %s)" % self.error_id
+        return text
+
+    def as_dict(self):
+        """Error details for a module result (no secrets)."""
+        return dict(
+            status=self.status,
+            error_code=self.error_code,
+            error_summary=self.error_summary,
+            error_causes=self.error_causes,
+            error_id=self.error_id,
+            oauth_error=self.oauth_error,
+            oauth_error_description=self.oauth_error_description,
+        )
+
+
+def _header(headers, name):
+    lname = name.lower()
+    for key, value in (headers or {}).items():
+        if key.lower() == lname:
+            return value
+    return None
+
+
+def parse_www_authenticate(value):
+    """Parse ``Bearer error="insufficient_scope", scope="x"`` into a dict (scheme under ``scheme``)."""
+    result = {}
+    if not value:
+        return result
+    value = value.strip()
+    scheme, _sep, rest = value.partition(" ")
+    result["scheme"] = scheme
+    for match in re.finditer(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))', rest):
+        result[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3)
+    return result
+
+
+def scrub(text, secrets):
+    """Replace every known secret in ``text`` by a placeholder."""
+    if not text:
+        return text
+    for secret in secrets or ():
+        if secret and isinstance(secret, str) and len(secret) >= 6:
+            text = text.replace(secret, "********")
+    # A credential that was never registered still must not leak: mask bearer/SSWS values.
+    text = re.sub(r"\b(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}", r"\1 ********", text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Domain handling
+# --------------------------------------------------------------------------------------------
+
+def normalize_okta_domain(value, option="okta_domain"):
+    """Return ``(host, org_url)`` for an Okta domain given in any usual form.
+
+    Accepts ``acme.okta.com``, ``https://acme.okta.com/``, custom domains and ``host:port``.
+    Rejects the Admin Console domain (first label ending with ``-admin``), naming the right one.
+    """
+    if value is None or not str(value).strip():
+        raise OktaConfigError(
+            "%s is required: give the Okta org domain, for example acme.okta.com "
+            "(or set the OKTA_DOMAIN environment variable)." % option)
+    raw = str(value).strip()
+    text = raw
+    if "://" in text:
+        parts = urlsplit(text)
+        if parts.scheme.lower() != "https":
+            raise OktaConfigError(
+                "%s must use https (Okta serves its API over HTTPS only): got scheme '%s' in '%s'."
+                % (option, parts.scheme, raw))
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise OktaConfigError(
+                "%s must be the org domain only, without a path: use '%s' instead of '%s'."
+                % (option, parts.netloc, raw))
+        text = parts.netloc
+    else:
+        text = text.rstrip("/")
+        if "/" in text:
+            raise OktaConfigError(
+                "%s must be the org domain only, without a path: use '%s' instead of '%s'."
+                % (option, text.split("/", 1)[0], raw))
+    if "@" in text:
+        raise OktaConfigError("%s must not contain user information ('@'): give the org domain only." % option)
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        host, port = text, ""
+    if port and (not port.isdigit() or not 0 < int(port) < 65536):
+        raise OktaConfigError("%s has an invalid port '%s' in '%s'." % (option, port, raw))
+    host = host.lower()
+    labels = host.split(".")
+    if not host or not all(_LABEL_RE.match(label) for label in labels):
+        raise OktaConfigError(
+            "%s '%s' is not a valid domain name: give the org domain, for example acme.okta.com." % (option, raw))
+    if labels[0].endswith("-admin"):
+        fixed = ".".join([labels[0][:-len("-admin")]] + labels[1:])
+        if port and port != "443":
+            fixed += ":" + port
+        raise OktaConfigError(
+            "%s '%s' is the Okta Admin Console address, not an API or OAuth endpoint: use '%s' "
+            "(the same domain without '-admin')." % (option, raw, fixed))
+    hostport = host + (":" + port if port and port != "443" else "")
+    return hostport, "https://" + hostport
+
+
+# --------------------------------------------------------------------------------------------
+# Keys, client assertions, DPoP
+# --------------------------------------------------------------------------------------------
+
+def check_crypto_libs():
+    """Raise OktaConfigError when PyJWT or cryptography is missing."""
+    if JWT_IMPORT_ERROR:
+        raise OktaConfigError("The PyJWT Python library is required (pip install PyJWT).")
+    if CRYPTOGRAPHY_IMPORT_ERROR:
+        raise OktaConfigError("The cryptography Python library is required (pip install cryptography).")
+
+
+def load_private_key(value, option="auth_private_key"):
+    """Load a private key from PEM text, a JWK (JSON text), or the path of a file holding either.
+
+    Error messages never echo the key material.
+    """
+    check_crypto_libs()
+    if value is None or not str(value).strip():
+        raise OktaConfigError("%s is empty: give a PEM private key or the path of a file holding one." % option)
+    text = str(value).strip()
+    if "-----BEGIN" not in text and not text.startswith("{"):
+        if "\n" in text or len(text) > 4096:
+            raise OktaConfigError("%s is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor a file path." % option)
+        path = os.path.expanduser(text)
+        if not os.path.isfile(path):
+            raise OktaConfigError(
+                "%s: no file at '%s', and the value is not PEM text (-----BEGIN PRIVATE KEY-----)." % (option, text))
+        try:
+            with open(path, "r") as handle:
+                text = handle.read().strip()
+        except (IOError, OSError) as exc:
+            raise OktaConfigError("%s: cannot read '%s': %s" % (option, path, exc.strerror))
+    if text.startswith("{"):
+        try:
+            jwk = _json.loads(text)
+            if jwk.get("kty") == "RSA":
+                key = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
+            elif jwk.get("kty") == "EC":
+                key = jwt.algorithms.ECAlgorithm.from_jwk(jwk)
+            else:
+                raise ValueError("unsupported kty")
+        except Exception:  # pylint: disable=broad-except
+            raise OktaConfigError("%s holds JSON that is not a private RSA or EC JWK." % option)
+        if not hasattr(key, "sign"):
+            raise OktaConfigError("%s holds a public JWK; the private key is needed to sign." % option)
+        return key
+    if "PUBLIC KEY-----" in text and "PRIVATE KEY-----" not in text:
+        raise OktaConfigError("%s holds a public key; give the private key (-----BEGIN PRIVATE KEY-----)." % option)
+    try:
+        key = serialization.load_pem_private_key(text.encode("utf-8"), password=None)
+    except (ValueError, TypeError):
+        raise OktaConfigError(
+            "%s is not a valid unencrypted PEM private key (expected -----BEGIN PRIVATE KEY----- or "
+            "-----BEGIN RSA PRIVATE KEY-----)." % option)
+    except Exception:  # pylint: disable=broad-except
+        raise OktaConfigError("%s could not be loaded as a PEM private key." % option)
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        raise OktaConfigError("%s must be an RSA or EC private key." % option)
+    return key
+
+
+def signing_algorithm(key):
+    """JWS algorithm Okta accepts for a private key."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        return "RS256"
+    if isinstance(key, ec.EllipticCurvePrivateKey):
+        return {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}.get(key.curve.name, "ES256")
+    raise OktaConfigError("Unsupported private key type for signing.")
+
+
+def build_client_assertion(client_id, private_key, key_id, audience, lifetime=300, now=None):
+    """A ``private_key_jwt`` client assertion (RFC 7523) signed with PyJWT.
+
+    ``iss`` = ``sub`` = client ID, ``aud`` = the token endpoint URL, short ``exp``, fresh ``jti``,
+    and the ``kid`` header when a key ID is known.
+    """
+    check_crypto_libs()
+    issued = int(now if now is not None else time.time())
+    claims = {
+        "iss": client_id,
+        "sub": client_id,
+        "aud": audience,
+        "iat": issued,
+        "exp": issued + int(lifetime),
+        "jti": uuid.uuid4().hex,
+    }
+    headers = {"kid": key_id} if key_id else None
+    token = jwt.encode(claims, private_key, algorithm=signing_algorithm(private_key), headers=headers)
+    return token.decode("ascii") if isinstance(token, bytes) else token
+
+
+def _b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+class DPoPSigner(object):
+    """Creates DPoP proofs (RFC 9449) with an ephemeral EC P-256 key."""
+
+    def __init__(self, key=None):
+        check_crypto_libs()
+        self.key = key or ec.generate_private_key(ec.SECP256R1())
+        self.public_jwk = _json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.key.public_key()))
+        self.nonce = None
+
+    def proof(self, method, url, access_token=None, nonce=None):
+        parts = urlsplit(url)
+        claims = {
+            "htm": method.upper(),
+            "htu": "%s://%s%s" % (parts.scheme, parts.netloc, parts.path),
+            "iat": int(time.time()),
+            "jti": uuid.uuid4().hex,
+        }
+        nonce = nonce or self.nonce
+        if nonce:
+            claims["nonce"] = nonce
+        if access_token:
+            claims["ath"] = _b64url(hashlib.sha256(access_token.encode("ascii")).digest())
+        token = jwt.encode(claims, self.key, algorithm="ES256", headers={"typ": "dpop+jwt", "jwk": self.public_jwk})
+        return token.decode("ascii") if isinstance(token, bytes) else token
+
+
+# --------------------------------------------------------------------------------------------
+# Transport
+# --------------------------------------------------------------------------------------------
+
+class OktaResponse(object):
+    """Status, headers and parsed JSON body of one Okta answer."""
+
+    def __init__(self, status, headers, body, url):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.url = url
+
+
+class RateLimitTracker(object):
+    """Remembers the last ``X-Rate-Limit-*`` figures per endpoint family to pace requests.
+
+    Okta counts requests per endpoint bucket and tells how many remain until the reset time.
+    When a bucket is exhausted we wait for its reset before sending instead of collecting a 429.
+    """
+
+    def __init__(self):
+        self.buckets = {}
+
+    @staticmethod
+    def bucket_key(method, path):
+        segments = [s for s in path.split("?")[0].split("/") if s]
+        # /api/v1/apps/{id}/grants -> api/v1/apps/*/grants ; ids are replaced by '*'
+        norm = []
+        for index, segment in enumerate(segments):
+            norm.append("*" if index >= 3 and index % 2 == 1 else segment)
+        return method.upper() + " /" + "/".join(norm)
+
+    def update(self, method, path, headers):
+        remaining = _header(headers, "X-Rate-Limit-Remaining")
+        reset = _header(headers, "X-Rate-Limit-Reset")
+        if remaining is None or reset is None:
+            return
+        try:
+            self.buckets[self.bucket_key(method, path)] = (int(remaining), int(reset))
+        except ValueError:
+            return
+
+    def forget(self, method, path):
+        self.buckets.pop(self.bucket_key(method, path), None)
+
+    def wait_time(self, method, path, now=None):
+        entry = self.buckets.get(self.bucket_key(method, path))
+        if not entry:
+            return 0.0
+        remaining, reset = entry
+        now = time.time() if now is None else now
+        if remaining > 0 or reset <= now:
+            return 0.0
+        return float(reset - now)
+
+
+def retry_after_seconds(headers, now=None, max_wait=60.0):
+    """Seconds to wait after a 429, from ``X-Rate-Limit-Reset`` (epoch seconds), bounded."""
+    now = time.time() if now is None else now
+    reset = _header(headers, "X-Rate-Limit-Reset")
+    server_now = now
+    date = _header(headers, "Date")
+    if date:
+        try:
+            from email.utils import parsedate_to_datetime
+            server_now = parsedate_to_datetime(date).timestamp()
+        except (TypeError, ValueError, IndexError):
+            server_now = now
+    wait = 1.0
+    if reset is not None:
+        try:
+            wait = float(reset) - server_now
+        except ValueError:
+            wait = 1.0
+    else:
+        retry_after = _header(headers, "Retry-After")
+        if retry_after and retry_after.isdigit():
+            wait = float(retry_after)
+    return max(0.0, min(wait, max_wait))
+
+
+class OktaClient(object):
+    """Authenticated access to one Okta org.
+
+    Give either ``api_token`` (SSWS) or ``client_id`` + ``private_key`` (+ ``private_key_id``,
+    ``scopes``) for OAuth 2.0 client credentials, or neither for unauthenticated calls
+    (e.g. the token endpoint with the connection's own credentials).
+    """
+
+    def __init__(self, okta_domain, api_token=None, client_id=None, private_key=None, private_key_id=None,
+                 scopes=None, validate_certs=True, ca_path=None, timeout=30, retries=5,
+                 max_rate_limit_wait=90.0, backoff_base=0.5, backoff_max=10.0, session=None, sleep=None):
+        if REQUESTS_IMPORT_ERROR:
+            raise OktaConfigError("The requests Python library is required (pip install requests).")
+        self.host, self.org_url = normalize_okta_domain(okta_domain)
+        self.token_url = self.org_url + TOKEN_PATH
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.max_rate_limit_wait = float(max_rate_limit_wait)
+        self.backoff_base = float(backoff_base)
+        self.backoff_max = float(backoff_max)
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.secrets = set()
+        self.write_count = 0
+        self.request_count = 0
+        self.rate_limits = RateLimitTracker()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = "%s-ansible/%s python-requests/%s" % (
+            COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
+        self.session.headers["Accept"] = "application/json"
+        if ca_path:
+            if not os.path.exists(ca_path):
+                raise OktaConfigError("ca_path '%s' does not exist." % ca_path)
+            self.verify = ca_path
+        else:
+            self.verify = bool(validate_certs)
+        # Passed on every request: a session-level setting loses to REQUESTS_CA_BUNDLE in requests.
+        self.session.verify = self.verify
+
+        self.api_token = None
+        self.client_id = None
+        self._private_key = None
+        self._private_key_id = private_key_id
+        self.scopes = list(scopes or [])
+        self._access_token = None
+        self._access_token_type = None
+        self._access_token_expiry = 0.0
+        self._dpop = None
+        if api_token and client_id:
+            raise OktaConfigError(
+                "Give exactly one way to authenticate to Okta: api_token, or auth_client_id with "
+                "auth_private_key, not both.")
+        if api_token:
+            self.api_token = api_token
+            self.secrets.add(api_token)
+        elif client_id:
+            if not private_key:
+                raise OktaConfigError(
+                    "auth_client_id is set but auth_private_key is missing: OAuth 2.0 client credentials "
+                    "need the app's private key (PEM text or file path).")
+            if not self.scopes:
+                raise OktaConfigError("auth_scopes is empty: list the Okta API scopes to request.")
+            self.client_id = client_id
+            self._private_key = private_key if hasattr(private_key, "sign") else load_private_key(private_key)
+
+    # ---------------------------------------------------------------- helpers
+
+    @property
+    def auth_method(self):
+        if self.api_token:
+            return "api_token"
+        if self.client_id:
+            return "oauth"
+        return None
+
+    def url(self, path):
+        if path.startswith("https://"):
+            return path
+        return self.org_url + (path if path.startswith("/") else "/" + path)
+
+    def _path_of(self, url):
+        parts = urlsplit(url)
+        return parts.path + ("?" + parts.query if parts.query else "")
+
+    def _backoff(self, attempt):
+        delay = min(self.backoff_max, self.backoff_base * (2 ** attempt))
+        return delay + random.uniform(0, delay / 2.0)
+
+    def add_secret(self, value):
+        """Register a value that must never appear in error messages."""
+        if value:
+            self.secrets.add(value)
+
+    # ---------------------------------------------------------------- OAuth for management calls
+
+    def _management_auth_headers(self, method, url, force_refresh=False):
+        if self.api_token:
+            return {"Authorization": "SSWS " + self.api_token}
+        if self.client_id:
+            token, token_type = self._management_token(force_refresh)
+            headers = {"Authorization": "%s %s" % (token_type, token)}
+            if token_type == "DPoP":
+                headers["DPoP"] = self._dpop.proof(method, url, access_token=token)
+            return headers
+        return {}
+
+    def _management_token(self, force_refresh=False):
+        if not force_refresh and self._access_token and time.time() < self._access_token_expiry - 30:
+            return self._access_token, self._access_token_type
+        result = self.client_credentials_token(self.client_id, self._private_key, self._private_key_id, self.scopes)
+        self._access_token = result.get("access_token")
+        self._access_token_type = result.get("token_type") or "Bearer"
+        self._access_token_expiry = time.time() + float(result.get("expires_in") or 300)
+        self.add_secret(self._access_token)
+        return self._access_token, self._access_token_type
+
+    def client_credentials_token(self, client_id, private_key, key_id, scopes, dpop=None):
+        """Run the client credentials grant with a private_key_jwt assertion.
+
+        Starts without DPoP; when the app requires DPoP (``invalid_dpop_proof``) it retries with
+        a proof, and with the server's nonce on ``use_dpop_nonce``.
+        """
+        def form():
+            assertion = build_client_assertion(client_id, private_key, key_id, self.token_url)
+            self.add_secret(assertion)
+            return {
+                "grant_type": "client_credentials",
+                "scope": " ".join(scopes),
+                "client_assertion_type": CLIENT_ASSERTION_TYPE,
+                "client_assertion": assertion,
+            }
+        dpop = dpop or self._dpop
+        try:
+            return self.token_request(form, dpop=dpop)
+        except OktaApiError as exc:
+            if exc.oauth_error != "invalid_dpop_proof" or dpop is not None:
+                raise
+        self._dpop = DPoPSigner()
+        return self.token_request(form, dpop=self._dpop)
+
+    def token_request(self, form, dpop=None, basic_auth=None):
+        """POST to the org authorization server's token endpoint; returns the JSON body.
+
+        ``form`` is a dict or a callable returning one (called again for each attempt so that
+        assertions get a fresh ``jti``). Handles the ``use_dpop_nonce`` round trip.
+        """
+        for _attempt in range(2):
+            data = form() if callable(form) else form
+            headers = {"Content-Type": "application/x-www-form-urlencoded"}
+            if dpop is not None:
+                headers["DPoP"] = dpop.proof("POST", self.token_url)
+            try:
+                response = self.request("POST", TOKEN_PATH, data=data, headers=headers, auth=False,
+                                        idempotent=True, basic_auth=basic_auth)
+            except OktaApiError as exc:
+                if exc.oauth_error == "use_dpop_nonce" and dpop is not None and exc.dpop_nonce:
+                    dpop.nonce = exc.dpop_nonce
+                    continue
+                raise
+            body = response.body or {}
+            self.add_secret(body.get("access_token"))
+            self.add_secret(body.get("refresh_token"))
+            self.add_secret(body.get("id_token"))
+            return body
+        raise OktaError("The token endpoint kept asking for a new DPoP nonce.")
+
+    # ---------------------------------------------------------------- core request
+
+    def request(self, method, path, params=None, json=None, data=None, headers=None, auth=True,
+                idempotent=None, basic_auth=None, expected=None):
+        """Send one request (with retries) and return an :class:`OktaResponse`.
+
+        Raises :class:`OktaApiError` for error statuses and :class:`OktaConnectionError` when
+        no answer came back.
+        """
+        method = method.upper()
+        url = self.url(path)
+        if urlsplit(url).netloc.lower() != self.host:
+            raise OktaError("Refusing to send credentials to another host than %s." % self.host)
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
+        display_path = self._path_of(url) if params is None else self._path_of(url) + "?" + urlencode(params, doseq=True)
+        attempt = 0
+        refreshed = False
+        while True:
+            wait = self.rate_limits.wait_time(method, urlsplit(url).path)
+            if wait > 0:
+                self.sleep(min(wait, self.max_rate_limit_wait) + random.uniform(0, 0.5))
+            send_headers = dict(headers or {})
+            if auth:
+                send_headers.update(self._management_auth_headers(method, url, force_refresh=False))
+            try:
+                self.request_count += 1
+                response = self.session.request(method, url, params=params, json=json, data=data,
+                                                headers=send_headers, timeout=self.timeout, auth=basic_auth,
+                                                verify=self.verify)
+            except requests.exceptions.SSLError as exc:
+                raise OktaConnectionError(
+                    "TLS verification failed for %s: %s. Check the domain, or set ca_path to the CA bundle "
+                    "that signed the server certificate." % (self.host, _short_reason(exc)), kind="tls", url=url)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                sent = _request_may_have_been_sent(exc)
+                kind = "timeout" if isinstance(exc, requests.exceptions.Timeout) else "connect"
+                if attempt < self.retries and (idempotent or not sent):
+                    self.sleep(self._backoff(attempt))
+                    attempt += 1
+                    continue
+                raise OktaConnectionError(
+                    "Could not reach Okta at %s (%s %s): %s" % (self.host, method, display_path, _short_reason(exc)),
+                    kind=kind, url=url)
+            if method not in ("GET", "HEAD") and path != TOKEN_PATH:
+                self.write_count += 1
+            self.rate_limits.update(method, urlsplit(url).path, response.headers)
+            status = response.status_code
+            if status == 429 and attempt < self.retries:
+                # This wait already lasts until the reset; don't pace the retry a second time.
+                self.rate_limits.forget(method, urlsplit(url).path)
+                self.sleep(retry_after_seconds(response.headers, max_wait=self.max_rate_limit_wait) + random.uniform(0, 1.0))
+                attempt += 1
+                continue
+            if status in RETRY_STATUSES and idempotent and attempt < self.retries:
+                self.sleep(self._backoff(attempt))
+                attempt += 1
+                continue
+            body = _parse_body(response)
+            if status == 401 and auth and self.client_id and not refreshed:
+                # Expired or revoked access token: fetch a new one once.
+                challenge = parse_www_authenticate(_header(response.headers, "WWW-Authenticate"))
+                if challenge.get("error") in ("invalid_token", None) or challenge.get("error") == "use_dpop_nonce":
+                    if challenge.get("error") == "use_dpop_nonce" and self._dpop is not None:
+                        self._dpop.nonce = _header(response.headers, "DPoP-Nonce")
+                    else:
+                        self._access_token = None
+                    refreshed = True
+                    continue
+            if status >= 400 or (expected is not None and status not in expected):
+                raise OktaApiError(status, method, display_path, body, response.headers, secrets=self.secrets)
+            return OktaResponse(status, response.headers, body, response.url)
+
+    # ---------------------------------------------------------------- verbs
+
+    def get(self, path, params=None, **kwargs):
+        return self.request("GET", path, params=params, **kwargs).body
+
+    def post(self, path, json=None, params=None, **kwargs):
+        return self.request("POST", path, params=params, json=json, **kwargs).body
+
+    def put(self, path, json=None, params=None, **kwargs):
+        return self.request("PUT", path, params=params, json=json, **kwargs).body
+
+    def delete(self, path, params=None, **kwargs):
+        return self.request("DELETE", path, params=params, **kwargs).body
+
+    def paginate(self, path, params=None, item_key=None):
+        """Yield every item of a list endpoint, following ``Link: <...>; rel="next"``.
+
+        ``item_key`` names the array inside a wrapper object (e.g. ``roles`` for
+        ``/api/v1/iam/roles``); plain arrays need none.
+        """
+        next_path = path
+        next_params = params
+        seen = set()
+        while next_path:
+            response = self.request("GET", next_path, params=next_params)
+            body = response.body
+            if item_key and isinstance(body, dict):
+                items = body.get(item_key) or []
+            else:
+                items = body or []
+            for item in items:
+                yield item
+            next_url = _next_link(response)
+            if not next_url and item_key and isinstance(body, dict):
+                next_url = ((body.get("_links") or {}).get("next") or {}).get("href")
+            if not next_url or next_url in seen:
+                return
+            seen.add(next_url)
+            next_path = next_url
+            next_params = None
+
+    def list(self, path, params=None, item_key=None):
+        return list(self.paginate(path, params=params, item_key=item_key))
+
+
+def _next_link(response):
+    links = getattr(response, "links", None)
+    if links is None:
+        links = requests.utils.parse_header_links(_header(response.headers, "Link") or "")
+        links = dict((link.get("rel"), link) for link in links if link.get("rel"))
+    return (links.get("next") or {}).get("url")
+
+
+def _parse_body(response):
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return {"errorSummary": response.text[:500]} if response.status_code >= 400 else None
+
+
+def _short_reason(exc):
+    """A one-line reason without URLs' query strings or credentials."""
+    text = str(exc)
+    for marker in ("Caused by ", "reason: "):
+        if marker in text:
+            text = text.split(marker, 1)[1]
+    text = re.sub(r"<urllib3[^>]*>: ", "", text)
+    text = text.strip("()'\" ")
+    return text[:300]
+
+
+def _request_may_have_been_sent(exc):
+    """False when the failure happened before the request reached the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return False
+    text = repr(exc)
+    return not ("NewConnectionError" in text or "Connection refused" in text or "Name or service not known" in text)

@@ -1,0 +1,437 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import os
+import time
+from email.utils import formatdate
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from ansible_collections.identity.okta.plugins.module_utils import _okta_client as oc
+from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.okta_stub_server import StubOkta
+
+TOKEN = "00aSecretSswsTokenValue_0123456789abcdef"
+
+
+@pytest.fixture
+def stub():
+    server = StubOkta()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def key_pem():
+    return generate_private_key_pem()
+
+
+class Sleeps(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+def make_client(stub, sleeps=None, **kwargs):
+    kwargs.setdefault("api_token", TOKEN)
+    return oc.OktaClient(stub.domain, ca_path=stub.cert_path, sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+
+
+def okta_error(status, code, summary, **extra):
+    body = {"errorCode": code, "errorSummary": summary, "errorLink": code, "errorId": "oae123", "errorCauses": []}
+    body.update(extra)
+    return dict(status=status, body=body)
+
+
+# ------------------------------------------------------------------ domain handling
+
+@pytest.mark.parametrize("value,expected", [
+    ("acme.okta.com", ("acme.okta.com", "https://acme.okta.com")),
+    ("https://acme.okta.com/", ("acme.okta.com", "https://acme.okta.com")),
+    ("ACME.oktapreview.com", ("acme.oktapreview.com", "https://acme.oktapreview.com")),
+    ("login.example.org", ("login.example.org", "https://login.example.org")),
+    ("127.0.0.1:8443", ("127.0.0.1:8443", "https://127.0.0.1:8443")),
+    ("https://acme.okta.com:443", ("acme.okta.com", "https://acme.okta.com")),
+    ("  acme.okta.com/ ", ("acme.okta.com", "https://acme.okta.com")),
+])
+def test_domain_forms_accepted(value, expected):
+    assert oc.normalize_okta_domain(value) == expected
+
+
+@pytest.mark.parametrize("value,right", [
+    ("acme-admin.okta.com", "'acme.okta.com'"),
+    ("https://acme-admin.okta.com/", "'acme.okta.com'"),
+    ("mytest-admin.oktapreview.com", "'mytest.oktapreview.com'"),
+    ("acme-admin.okta.com:8443", "'acme.okta.com:8443'"),
+])
+def test_admin_domain_rejected_naming_the_right_one(value, right):
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.normalize_okta_domain(value)
+    assert "Admin Console" in str(err.value)
+    assert "use " + right in str(err.value)
+
+
+@pytest.mark.parametrize("value,fragment", [
+    ("", "required"),
+    ("http://acme.okta.com", "https"),
+    ("https://acme.okta.com/oauth2/default", "without a path"),
+    ("acme.okta.com/api", "without a path"),
+    ("acme.okta.com:99999", "invalid port"),
+    ("acme_bad!.okta.com", "not a valid domain"),
+])
+def test_bad_domains_rejected(value, fragment):
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.normalize_okta_domain(value)
+    assert fragment in str(err.value)
+
+
+def test_admin_domain_rejected_by_client_before_any_request():
+    with pytest.raises(oc.OktaConfigError):
+        oc.OktaClient("acme-admin.okta.com", api_token=TOKEN)
+
+
+# ------------------------------------------------------------------ transport and auth
+
+def test_ssws_header_user_agent_and_tls_with_ca_path(stub):
+    stub.on("GET", "/api/v1/users/me", dict(status=200, body={"id": "00u1"}))
+    client = make_client(stub)
+    assert client.get("/api/v1/users/me") == {"id": "00u1"}
+    sent = stub.requests[0]["headers"]
+    assert sent["Authorization"] == "SSWS " + TOKEN
+    assert sent["User-Agent"].startswith("identity.okta-ansible/%s " % oc.COLLECTION_VERSION)
+    assert sent["Accept"] == "application/json"
+
+
+def test_collection_version_matches_galaxy_yml():
+    galaxy = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "galaxy.yml")
+    with open(galaxy) as handle:
+        lines = [line for line in handle if line.startswith("version:")]
+    assert lines and lines[0].split(":", 1)[1].strip().strip("'\"") == oc.COLLECTION_VERSION
+
+
+def test_tls_failure_without_ca(stub):
+    client = oc.OktaClient(stub.domain, api_token=TOKEN, sleep=Sleeps())
+    with pytest.raises(oc.OktaConnectionError) as err:
+        client.get("/api/v1/users/me")
+    assert err.value.kind == "tls"
+    assert "ca_path" in str(err.value)
+    assert TOKEN not in str(err.value)
+
+
+def test_unreachable_host_is_a_connection_error():
+    sleeps = Sleeps()
+    client = oc.OktaClient("127.0.0.1:1", api_token=TOKEN, retries=2, sleep=sleeps)
+    with pytest.raises(oc.OktaConnectionError) as err:
+        client.get("/api/v1/users/me")
+    assert err.value.kind == "connect"
+    assert "127.0.0.1:1" in str(err.value)
+    assert len(sleeps) == 2  # refused before sending: retried, then given up
+
+
+def _token_answer(stub, claims_seen, key_pem, kid):
+    public_key = serialization.load_pem_private_key(key_pem.encode(), None).public_key()
+
+    def answer(handler, raw):
+        from urllib.parse import parse_qs
+        form = dict((k, v[0]) for k, v in parse_qs(raw.decode()).items())
+        header = jwt.get_unverified_header(form["client_assertion"])
+        claims = jwt.decode(form["client_assertion"], public_key, algorithms=["RS256"],
+                            audience=stub.url + "/oauth2/v1/token")
+        claims_seen.append(dict(form=form, header=header, claims=claims))
+        assert header["kid"] == kid
+        return dict(status=200, body={"token_type": "Bearer", "expires_in": 3600,
+                                      "access_token": "eyAccessToken.%d" % len(claims_seen), "scope": form["scope"]})
+    return answer
+
+
+def test_private_key_jwt_assertion_and_bearer_header(stub, key_pem):
+    kid = public_jwk(key_pem)["kid"]
+    seen = []
+    stub.on("POST", "/oauth2/v1/token", _token_answer(stub, seen, key_pem, kid))
+    stub.on("GET", "/api/v1/apps", dict(status=200, body=[]))
+    client = oc.OktaClient(stub.domain, client_id="0oaClient", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.apps.read", "okta.apps.manage"], ca_path=stub.cert_path, sleep=Sleeps())
+    client.get("/api/v1/apps")
+    client.get("/api/v1/apps")
+    assert len(seen) == 1  # the access token is cached
+    claims = seen[0]["claims"]
+    assert claims["iss"] == claims["sub"] == "0oaClient"
+    assert claims["aud"] == stub.url + "/oauth2/v1/token"
+    assert 0 < claims["exp"] - claims["iat"] <= 300
+    assert claims["jti"]
+    form = seen[0]["form"]
+    assert form["grant_type"] == "client_credentials"
+    assert form["client_assertion_type"] == oc.CLIENT_ASSERTION_TYPE
+    assert form["scope"] == "okta.apps.read okta.apps.manage"
+    api_calls = [r for r in stub.requests if r["path"] == "/api/v1/apps"]
+    assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2
+    assert client.write_count == 0
+
+
+def test_assertions_have_fresh_jti(key_pem):
+    key = oc.load_private_key(key_pem)
+    first = jwt.decode(oc.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
+    second = jwt.decode(oc.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
+    assert first["jti"] != second["jti"]
+
+
+def test_expired_access_token_is_renewed_once(stub, key_pem):
+    kid = public_jwk(key_pem)["kid"]
+    seen = []
+    stub.on("POST", "/oauth2/v1/token", _token_answer(stub, seen, key_pem, kid))
+    stub.on("GET", "/api/v1/logs",
+            dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided"},
+                 headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="The token has expired."'}),
+            dict(status=200, body=[]))
+    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    assert client.get("/api/v1/logs") == []
+    assert len(seen) == 2
+
+
+def test_dpop_is_used_when_the_token_endpoint_demands_it(stub, key_pem):
+    kid = public_jwk(key_pem)["kid"]
+    proofs = []
+
+    def token(handler, raw):
+        proof = handler.headers.get("DPoP")
+        if not proof:
+            return dict(status=400, body={"error": "invalid_dpop_proof", "error_description": "The DPoP proof JWT header is missing."})
+        header = jwt.get_unverified_header(proof)
+        claims = jwt.decode(proof, jwt.algorithms.ECAlgorithm.from_jwk(header["jwk"]), algorithms=["ES256"])
+        proofs.append((header, claims))
+        if claims.get("nonce") != "n-1":
+            return dict(status=400, headers={"DPoP-Nonce": "n-1"},
+                        body={"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof."})
+        return dict(status=200, body={"token_type": "DPoP", "expires_in": 3600, "access_token": "eyDpopToken", "scope": "okta.logs.read"})
+
+    stub.on("POST", "/oauth2/v1/token", token)
+    stub.on("GET", "/api/v1/logs", dict(status=200, body=[]))
+    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    client.get("/api/v1/logs", params={"limit": 1})
+    assert [p[0]["typ"] for p in proofs] == ["dpop+jwt", "dpop+jwt"]
+    assert proofs[0][1]["htm"] == "POST" and proofs[0][1]["htu"] == stub.url + "/oauth2/v1/token"
+    assert proofs[1][1]["nonce"] == "n-1"
+    api = [r for r in stub.requests if r["path"] == "/api/v1/logs"][0]
+    assert api["headers"]["Authorization"] == "DPoP eyDpopToken"
+    resource_proof = jwt.decode(api["headers"]["DPoP"], options={"verify_signature": False})
+    assert resource_proof["htu"] == stub.url + "/api/v1/logs"  # no query string in htu
+    assert resource_proof["ath"]
+
+
+# ------------------------------------------------------------------ pagination
+
+def test_pagination_follows_next_links_over_three_pages(stub):
+    base = stub.url + "/api/v1/apps"
+    stub.on("GET", "/api/v1/apps", lambda handler, raw: _page(handler, base))
+    client = make_client(stub)
+    items = client.list("/api/v1/apps", params={"limit": 2})
+    assert [i["id"] for i in items] == ["a1", "a2", "a3", "a4", "a5"]
+    assert [r["query"].get("after") for r in stub.requests] == [None, ["c2"], ["c4"]]
+
+
+def _page(handler, base):
+    after = handler.path.partition("after=")[2].split("&")[0]
+    pages = {"": (["a1", "a2"], "c2"), "c2": (["a3", "a4"], "c4"), "c4": (["a5"], None)}
+    ids, cursor = pages[after]
+    links = ['<%s?limit=2>; rel="self"' % base]
+    if cursor:
+        links.append('<%s?after=%s&limit=2>; rel="next"' % (base, cursor))
+    return dict(status=200, body=[{"id": i} for i in ids], headers={"Link": ", ".join(links)})
+
+
+def test_pagination_of_wrapped_lists(stub):
+    stub.on("GET", "/api/v1/iam/roles",
+            dict(status=200, body={"roles": [{"id": "cr1"}], "_links": {"next": {"href": stub.url + "/api/v1/iam/roles?after=cr1"}}}),
+            dict(status=200, body={"roles": [{"id": "cr2"}], "_links": {}}))
+    assert [r["id"] for r in make_client(stub).list("/api/v1/iam/roles", item_key="roles")] == ["cr1", "cr2"]
+
+
+def test_next_link_to_another_host_is_refused(stub):
+    stub.on("GET", "/api/v1/apps", dict(status=200, body=[{"id": "a1"}],
+                                        headers={"Link": '<https://evil.example.com/api/v1/apps?after=x>; rel="next"'}))
+    with pytest.raises(oc.OktaError) as err:
+        make_client(stub).list("/api/v1/apps")
+    assert "another host" in str(err.value)
+    assert len(stub.requests) == 1
+
+
+# ------------------------------------------------------------------ rate limits and faults
+
+def test_429_waits_until_rate_limit_reset_then_succeeds(stub):
+    reset = int(time.time()) + 7
+    sleeps = Sleeps()
+    client = make_client(stub, sleeps)
+    stub.on("GET", "/api/v1/apps/0oa1",
+            okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
+            | {"headers": {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset),
+                           "Date": formatdate(time.time(), usegmt=True)}},
+            dict(status=200, body={"id": "0oa1"}))
+    assert client.get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert len(sleeps) == 1
+    assert 5.0 <= sleeps[0] <= 9.0  # until the reset (from the server's Date), plus at most 1 s of jitter
+    assert len([r for r in stub.requests if r["path"] == "/api/v1/apps/0oa1"]) >= 2
+
+
+def test_429_wait_is_bounded(stub):
+    far = int(time.time()) + 3600
+    stub.on("GET", "/api/v1/groups",
+            dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(far)}),
+            dict(status=200, body=[]))
+    sleeps = Sleeps()
+    make_client(stub, sleeps, max_rate_limit_wait=20).get("/api/v1/groups")
+    assert 20.0 <= sleeps[0] <= 21.0
+
+
+def test_429_retried_for_posts_too(stub):
+    stub.on("POST", "/api/v1/apps/0oa1/grants",
+            dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(int(time.time()))}),
+            dict(status=201, body={"id": "oag1"}))
+    assert make_client(stub).post("/api/v1/apps/0oa1/grants", json={"scopeId": "okta.logs.read"}) == {"id": "oag1"}
+
+
+def test_exhausted_bucket_is_paced_before_sending(stub):
+    reset = int(time.time()) + 4
+    stub.on("GET", "/api/v1/users/00u1", dict(status=200, body={"id": "00u1"},
+                                              headers={"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset)}))
+    sleeps = Sleeps()
+    client = make_client(stub, sleeps)
+    client.get("/api/v1/users/00u1")
+    assert sleeps == []
+    client.get("/api/v1/users/00u1")
+    assert len(sleeps) == 1 and 2.0 <= sleeps[0] <= 5.0
+
+
+def test_5xx_then_success_with_backoff(stub):
+    stub.on("GET", "/api/v1/apps/0oa1", okta_error(500, "E0000009", "Internal Server Error"),
+            okta_error(503, "E0000010", "Service unavailable"), dict(status=200, body={"id": "0oa1"}))
+    sleeps = Sleeps()
+    assert make_client(stub, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert len(sleeps) == 2 and sleeps[1] > sleeps[0] * 1.2 / 1.5  # growing backoff
+
+
+def test_5xx_not_retried_for_non_idempotent_post(stub):
+    stub.on("POST", "/api/v1/apps", okta_error(500, "E0000009", "Internal Server Error"), dict(status=200, body={"id": "x"}))
+    with pytest.raises(oc.OktaApiError) as err:
+        make_client(stub).post("/api/v1/apps", json={"label": "x"})
+    assert err.value.status == 500
+    assert len(stub.requests) == 1
+
+
+def test_dropped_connection_then_success(stub):
+    stub.on("GET", "/api/v1/apps/0oa1", dict(drop=True), dict(status=200, body={"id": "0oa1"}))
+    sleeps = Sleeps()
+    assert make_client(stub, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert len(sleeps) == 1
+
+
+def test_retries_exhausted_names_status_and_error_code(stub):
+    stub.on("GET", "/api/v1/apps/0oa1", okta_error(503, "E0000010", "Service is temporarily unavailable."))
+    sleeps = Sleeps()
+    with pytest.raises(oc.OktaApiError) as err:
+        make_client(stub, sleeps, retries=3).get("/api/v1/apps/0oa1")
+    text = str(err.value)
+    assert "HTTP 503" in text and "E0000010" in text and "GET /api/v1/apps/0oa1" in text
+    assert "errorId oae123" in text
+    assert err.value.status == 503 and err.value.error_code == "E0000010"
+    assert len(sleeps) == 3 and len(stub.requests) == 4
+
+
+def test_error_details_are_parsed(stub):
+    stub.on("POST", "/api/v1/apps", okta_error(
+        400, "E0000001", "Api validation failed: redirect_uris",
+        errorCauses=[{"errorSummary": "redirect_uris: Must be a valid URI"}]))
+    with pytest.raises(oc.OktaApiError) as err:
+        make_client(stub).post("/api/v1/apps", json={})
+    exc = err.value
+    assert exc.error_causes == ["redirect_uris: Must be a valid URI"]
+    assert exc.as_dict()["error_id"] == "oae123"
+    assert "redirect_uris: Must be a valid URI" in str(exc)
+
+
+def test_insufficient_scope_challenge_is_parsed(stub):
+    stub.on("GET", "/api/v1/logs", dict(status=403, body={"errorCode": "E0000006", "errorSummary": "You do not have permission"},
+                                        headers={"WWW-Authenticate": 'Bearer authorization_uri="x", realm="IdpMyAccountAPI", '
+                                                                     'scope="okta.logs.read", error="insufficient_scope", '
+                                                                     'error_description="The access token provided does not contain the required scopes."'}))
+    with pytest.raises(oc.OktaApiError) as err:
+        make_client(stub).get("/api/v1/logs")
+    assert err.value.oauth_error == "insufficient_scope"
+    assert err.value.www_authenticate["scope"] == "okta.logs.read"
+    assert "required scope: okta.logs.read" in str(err.value)
+
+
+# ------------------------------------------------------------------ secrets never in messages
+
+def test_no_secret_in_any_error_text(stub, key_pem):
+    kid = public_jwk(key_pem)["kid"]
+    echoed = {}
+
+    def echo_token(handler, raw):
+        # A hostile or buggy server echoing what it got must not make the client leak it.
+        from urllib.parse import parse_qs
+        echoed["assertion"] = parse_qs(raw.decode())["client_assertion"][0]
+        return dict(status=401, body={"error": "invalid_client", "error_description": "bad " + echoed["assertion"]})
+
+    stub.on("POST", "/oauth2/v1/token", echo_token)
+    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    with pytest.raises(oc.OktaApiError) as err:
+        client.get("/api/v1/logs")
+    text = str(err.value)
+    assert echoed["assertion"] not in text and "invalid_client" in text
+    body = key_pem.split("-----")[2].strip().splitlines()[0]
+    assert body not in text
+
+    stub.on("GET", "/api/v1/users/me", dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided: SSWS " + TOKEN}))
+    with pytest.raises(oc.OktaApiError) as err:
+        make_client(stub).get("/api/v1/users/me")
+    assert TOKEN not in str(err.value) and "E0000011" in str(err.value)
+
+
+def test_key_loading_errors_do_not_echo_key_material(tmp_path, key_pem):
+    broken = key_pem.replace("A", "!")
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.load_private_key(broken)
+    assert broken.splitlines()[1] not in str(err.value)
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.load_private_key(str(tmp_path / "missing.pem"))
+    assert "no file at" in str(err.value)
+    path = tmp_path / "key.pem"
+    path.write_text(key_pem)
+    assert oc.load_private_key(str(path)).key_size == 2048
+    pub = serialization.load_pem_private_key(key_pem.encode(), None).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.load_private_key(pub)
+    assert "public key" in str(err.value)
+
+
+def test_scrub_masks_credentials():
+    text = oc.scrub("Authorization: SSWS %s and Bearer abc.def.ghi-123 and %s" % (TOKEN, "s3cr3t-value"), ["s3cr3t-value"])
+    assert TOKEN not in text and "abc.def.ghi-123" not in text and "s3cr3t-value" not in text
+
+
+def test_exactly_one_auth_method(key_pem):
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.OktaClient("acme.okta.com", api_token=TOKEN, client_id="0oa1", private_key=key_pem)
+    assert "exactly one" in str(err.value)
+    with pytest.raises(oc.OktaConfigError) as err:
+        oc.OktaClient("acme.okta.com", client_id="0oa1", scopes=["okta.apps.read"])
+    assert "auth_private_key is missing" in str(err.value)
+
+
+def test_b64_thumbprint_is_rfc7638():
+    # RFC 7638 section 3.1 example key and thumbprint.
+    jwk = {"kty": "RSA", "e": "AQAB", "n": (
+        "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjh"
+        "Mstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvR"
+        "L5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqD"
+        "Kgw")}
+    from ansible_collections.identity.okta.plugins.module_utils._okta_keys import jwk_thumbprint
+    assert jwk_thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
