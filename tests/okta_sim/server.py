@@ -1,0 +1,352 @@
+"""HTTPS server, request pipeline (faults, rate limits, routing, auth), request and exchange logs."""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import ssl
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+# Importing the handler modules registers their routes.
+from . import apps, directory, oauth  # noqa: F401  pylint: disable=unused-import
+from . import authz, control, core, errors
+from .certs import write_certificates
+from .limits import DEFAULT_LIMITS, DEFAULT_WINDOW, FaultInjector, RateLimiter
+from .store import Store
+from .util import dumps, iso
+
+REDACTED_FIELDS = ('client_secret', 'client_assertion', 'access_token', 'refresh_token', 'id_token', 'code',
+                   'assertion', 'password', 'token')
+RECORDED_REQUEST_HEADERS = ('Content-Type', 'Accept')
+AUTH_SCHEMES = {'ssws': 'SSWS', 'bearer': 'Bearer', 'dpop': 'DPoP', 'basic': 'Basic'}
+MAX_REQUEST_LOG = 100000
+MAX_BODY = 10 * 1024 * 1024
+
+
+def _redact(value):
+    """Replace secrets in logged bodies by asterisks of the same length."""
+    if isinstance(value, dict):
+        return {k: ('*' * len(v) if k in REDACTED_FIELDS and isinstance(v, str) else _redact(v))
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact(v) for v in value]
+    return value
+
+
+class Simulator:
+    """State shared by every connection: the store, limits, faults and logs."""
+
+    def __init__(self, store, limiter, exchange_log_path=None):
+        self.store = store
+        self.limiter = limiter
+        self.default_window = limiter.window
+        self.default_limits = dict(limiter.limits)
+        self.faults = FaultInjector()
+        self._log_lock = threading.Lock()
+        self._requests = []
+        self._seq = 0
+        self._exchange_file = None
+        if exchange_log_path:
+            os.makedirs(os.path.dirname(os.path.abspath(exchange_log_path)), exist_ok=True)
+            self._exchange_file = open(exchange_log_path, 'a', encoding='utf-8')  # pylint: disable=consider-using-with
+
+    def close(self):
+        """Close the exchange log."""
+        with self._log_lock:
+            if self._exchange_file:
+                self._exchange_file.close()
+                self._exchange_file = None
+
+    # -- request log ------------------------------------------------------------------------
+    def next_seq(self):
+        """Sequence number of a new Okta API request."""
+        with self._log_lock:
+            self._seq += 1
+            return self._seq
+
+    def record(self, seq, req, status, exchange):
+        """Append to the request log and, when enabled, to the exchange log."""
+        write = (status is not None and 200 <= status < 300 and req.method not in ('GET', 'HEAD', 'OPTIONS')
+                 and req.path != '/oauth2/v1/token')
+        entry = {'seq': seq, 'method': req.method, 'path': req.path, 'query': req.raw_query,
+                 'status': status if status is not None else 0, 'timestamp': iso(), 'write': write}
+        with self._log_lock:
+            self._requests.append(entry)
+            if len(self._requests) > MAX_REQUEST_LOG:
+                del self._requests[:len(self._requests) - MAX_REQUEST_LOG]
+            if self._exchange_file is not None:
+                exchange.update({'seq': seq, 'timestamp': entry['timestamp'], 'write': write})
+                self._exchange_file.write(json.dumps(exchange, sort_keys=True) + '\n')
+                self._exchange_file.flush()
+
+    def requests_since(self, since):
+        """Request log entries with ``seq`` greater than ``since``."""
+        with self._log_lock:
+            return [dict(e) for e in self._requests if e['seq'] > since]
+
+    def clear_requests(self):
+        """Empty the request log (sequence numbers keep increasing)."""
+        with self._log_lock:
+            self._requests = []
+
+    # -- pipeline ---------------------------------------------------------------------------
+    def handle(self, req):
+        """Run an Okta API request through rate limits, routing, auth and the handler."""
+        bucket = core.bucket_for(req.path)
+        allowed, limit_headers = self.limiter.hit(bucket)
+        if not allowed:
+            err = errors.rate_limited()
+            return core.Response(err.status, err.body(), limit_headers)
+        with self.store.lock:
+            try:
+                route, params = core.resolve(req.method, req.path)
+                req.params = params
+                req.route = route
+                if route.auth != 'none':
+                    authz.authorize(self.store, req, route)
+                resp = route.handler(self.store, req)
+            except errors.ApiError as exc:
+                resp = core.Response(exc.status, exc.body(), list(exc.headers.items()))
+            except errors.OAuthError as exc:
+                resp = core.Response(exc.status, exc.body(), list(exc.headers.items()))
+            except Exception:  # pylint: disable=broad-exception-caught
+                traceback.print_exc(file=sys.stderr)
+                resp = core.Response(500, errors.ApiError(500, 'E0000009', 'Internal Server Error').body())
+        resp.headers = limit_headers + resp.headers
+        return resp
+
+    def fault_response(self, fault, req):
+        """The response of a status fault (an Okta-style error body unless the fault gives one)."""
+        body = fault.body
+        if body is None:
+            if fault.status == 429:
+                body = errors.rate_limited().body()
+            elif fault.status >= 500:
+                body = errors.ApiError(fault.status, 'E0000009', 'Internal Server Error').body()
+            else:
+                body = errors.ApiError(fault.status, 'E0000001', 'Api validation failed: fault').body()
+        names = {k.lower() for k in fault.headers}
+        headers = [h for h in self.limiter.headers(core.bucket_for(req.path)) if h[0].lower() not in names]
+        headers += [(k, str(v)) for k, v in fault.headers.items()]
+        return core.Response(fault.status, body, headers)
+
+
+class Handler(BaseHTTPRequestHandler):
+    """One connection; HTTP/1.1 keep-alive."""
+
+    protocol_version = 'HTTP/1.1'
+    server_version = 'nginx'
+    sys_version = ''
+    timeout = 120
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        """Silence the per-request access log."""
+
+    def version_string(self):
+        """The Server header (Okta answers with nginx)."""
+        return 'nginx'
+
+    def _read_body(self):
+        if 'chunked' in (self.headers.get('Transfer-Encoding') or '').lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b';')[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                        pass
+                    return b''.join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get('Content-Length') or 0)
+        if length > MAX_BODY:
+            raise ValueError('body too large')
+        return self.rfile.read(length) if length > 0 else b''
+
+    def _send(self, resp):
+        payload = b'' if resp.body is None else dumps(resp.body).encode('utf-8')
+        self.send_response(resp.status)
+        names = {header[0].lower() for header in resp.headers}
+        if resp.status != 204:
+            if resp.body is not None and 'content-type' not in names:
+                self.send_header('Content-Type', 'application/json')
+            self.send_header('Content-Length', str(len(payload)))
+        for name, value in resp.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if payload and self.command != 'HEAD':
+            self.wfile.write(payload)
+        return payload
+
+    def _dispatch(self):
+        sim = self.server.sim
+        parsed = urlsplit(self.path)
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.send_error(400)
+            return
+        host = self.headers.get('Host') or self.server.default_host
+        req = core.Request(self.command, parsed.path, parsed.query, self.headers, body, host)
+        if parsed.path == '/__sim__' or parsed.path.startswith('/__sim__/'):
+            self._send(control.handle(sim, req))
+            return
+        seq = sim.next_seq()
+        fault = sim.faults.take(req.method, req.path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                sim.record(seq, req, None, self._exchange(req, None, None, fault))
+                self.close_connection = True
+                return
+            if fault.status is not None:
+                resp = sim.fault_response(fault, req)
+                sim.record(seq, req, resp.status, self._exchange(req, resp, resp.body, fault))
+                self._send(resp)
+                return
+        resp = sim.handle(req)
+        # Logged before the response leaves, so a client that got it always finds it in the logs.
+        sim.record(seq, req, resp.status, self._exchange(req, resp, resp.body, None))
+        self._send(resp)
+
+    def _exchange(self, req, resp, body, fault):
+        """One exchange-log line (credentials are never written)."""
+        headers = {name: req.header(name) for name in RECORDED_REQUEST_HEADERS if req.header(name) is not None}
+        if req.header('Authorization') is not None:
+            scheme = authz.split_authorization(req.header('Authorization'))[0]
+            headers['Authorization'] = AUTH_SCHEMES.get(scheme, 'unrecognized')
+        if req.header('DPoP') is not None:
+            headers['DPoP'] = 'present'
+        request_body = None
+        if req.body:
+            if req.content_type == 'application/x-www-form-urlencoded':
+                pairs = parse_qsl(req.body.decode('utf-8', 'replace'), keep_blank_values=True)
+                request_body = urlencode([(k, '*' * len(v) if k in REDACTED_FIELDS else v) for k, v in pairs])
+            else:
+                try:
+                    request_body = _redact(json.loads(req.body.decode('utf-8')))
+                except (ValueError, UnicodeDecodeError):
+                    request_body = req.body.decode('utf-8', 'replace')
+        entry = {'method': req.method, 'path': req.path, 'query': req.raw_query, 'host': req.host,
+                 'request_headers': headers, 'request_body': request_body,
+                 'status': resp.status if resp else None, 'response_headers': {}, 'response_body': None,
+                 'fault': fault.id if fault else None,
+                 'expect_invalid_request': req.header('X-Okta-Sim-Expect-Invalid')}
+        if resp is not None:
+            merged = {}
+            for name, value in resp.headers:
+                merged[name] = merged[name] + ', ' + value if name in merged else value
+            if body is not None:
+                merged.setdefault('Content-Type', 'application/json')
+            entry['response_headers'] = merged
+            entry['response_body'] = _redact(body)
+        return entry
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+
+
+class SimServer(ThreadingHTTPServer):
+    """Threaded HTTPS server; TLS handshakes happen in the connection threads."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 512
+
+    def __init__(self, address, context, sim):
+        self.ssl_context = context
+        self.sim = sim
+        self.default_host = '%s:%d' % address
+        super().__init__(address, Handler)
+        host = address[0] if address[0] not in ('0.0.0.0', '::', '') else '127.0.0.1'
+        self.default_host = '%s:%d' % (host, self.server_address[1])
+
+    def finish_request(self, request, client_address):
+        """Wrap the accepted socket in TLS (in the connection thread), then serve it."""
+        try:
+            request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            request.settimeout(Handler.timeout)
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError):
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        except (ssl.SSLError, OSError):
+            pass
+        finally:
+            try:
+                tls.close()
+            except OSError:
+                pass
+
+
+def parse_args(argv):
+    """Command-line options."""
+    parser = argparse.ArgumentParser(prog='okta_sim', description='Offline simulator of the Okta API (HTTPS).')
+    parser.add_argument('--host', default='127.0.0.1', help='address to listen on (default 127.0.0.1)')
+    parser.add_argument('--port', type=int, default=0, help='port (0 picks a free one)')
+    parser.add_argument('--state-dir', help='folder for the CA, the server certificate and sim.json')
+    parser.add_argument('--api-token', help="fix the seeded super admin's SSWS token")
+    parser.add_argument('--exchange-log', help='append one JSON line per Okta API exchange to this file')
+    parser.add_argument('--rate-limit-window', type=float, default=DEFAULT_WINDOW,
+                        help='rate-limit window in seconds (default 60)')
+    for bucket, limit in DEFAULT_LIMITS.items():
+        parser.add_argument('--rate-limit-' + bucket.replace('_', '-'), type=int, default=limit, dest='limit_' + bucket,
+                            help='requests per window for the %s bucket (default %d)' % (bucket, limit))
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Start the simulator, print its JSON line, serve until SIGTERM/SIGINT."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    state_dir = os.path.abspath(args.state_dir or tempfile.mkdtemp(prefix='okta-sim-'))
+    ca_path, cert_path, key_path = write_certificates(state_dir, [args.host])
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_path, key_path)
+
+    exchange_log = args.exchange_log
+    if not exchange_log and os.environ.get('OKTA_SIM_EXCHANGE_LOG_DIR'):
+        exchange_log = os.path.join(os.environ['OKTA_SIM_EXCHANGE_LOG_DIR'], 'exchanges-%d.jsonl' % os.getpid())
+    limiter = RateLimiter(args.rate_limit_window, {b: getattr(args, 'limit_' + b) for b in DEFAULT_LIMITS})
+    store = Store(admin_token=args.api_token)
+    sim = Simulator(store, limiter, exchange_log)
+    server = SimServer((args.host, args.port), context, sim)
+    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
+    thread.start()
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *args: stop.set())
+    signal.signal(signal.SIGINT, lambda *args: stop.set())
+    domain = server.default_host
+    info = {
+        'okta_domain': domain,
+        'org_url': 'https://' + domain,
+        'ca_bundle': ca_path,
+        'api_token': store.admin_token,
+        'control_url': 'https://%s/__sim__' % domain,
+        'pid': os.getpid(),
+        'admin_user_id': store.admin_user_id,
+        'admin_login': store.admin_login,
+        'everyone_group_id': store.everyone_group_id,
+        'state_dir': state_dir,
+        'exchange_log': os.path.abspath(exchange_log) if exchange_log else None,
+    }
+    fd = os.open(os.path.join(state_dir, 'sim.json'), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, 'w', encoding='utf-8') as handle:
+        json.dump(info, handle)
+    sys.stdout.write(json.dumps(info) + '\n')
+    sys.stdout.flush()
+    while not stop.wait(0.5):
+        pass
+    server.shutdown()
+    server.server_close()
+    sim.close()
+    return 0

@@ -1,0 +1,361 @@
+"""Validate exchange logs written by the Okta simulator against Okta's OpenAPI descriptions.
+
+Usage: ``python tests/sim/conformance.py [DIR ...]`` (default: ``tests/output/exchanges``); exits 1 and
+prints every violation when a request or a response doesn't conform, 2 when there is no log at all.
+
+The descriptions are looked up in ``$OKTA_OPENAPI_DIR`` or ``../shared/okta-openapi`` next to the repository.
+Parsing the 3.4 MB YAML takes a while, so the parsed documents are cached (pickle) under ``tests/output/``.
+
+Every exchange is checked: request query/path/header parameters and body, response status, headers and body
+(control API exchanges, ``/__sim__/...``, are never logged).  Tolerated, each by name, are only:
+
+* the gaps that ``okta-openapi/README.md`` lists (``KNOWN_GAPS``);
+* ``UNDOCUMENTED_ERRORS``: Okta error responses whose status an operation's description omits (see the
+  table below); their body must still be a valid ``Error`` document with the listed ``errorCode``;
+* responses produced by an injected fault (their content is chosen by the test, not by the simulator;
+  their requests are still validated);
+* requests a test sent invalid on purpose, marked with the ``X-Okta-Sim-Expect-Invalid`` header (their
+  responses are still validated).
+"""
+
+import copy
+import glob
+import hashlib
+import json
+import os
+import pickle
+import sys
+from urllib.parse import parse_qsl
+
+import yaml
+from openapi_core import Config, OpenAPI
+from openapi_core.testing import MockRequest, MockResponse
+from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
+from openapi_core.validation.response.validators import V30ResponseHeadersValidator, V30ResponseValidator
+from openapi_schema_validator import OAS30ReadValidator
+from werkzeug.datastructures import ImmutableMultiDict
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_EXCHANGE_DIR = os.path.join(REPO_ROOT, 'tests', 'output', 'exchanges')
+CACHE_DIR = os.path.join(REPO_ROOT, 'tests', 'output', 'openapi-cache')
+SPEC_FILES = ('management-oneOfInheritance.yaml', 'oauth-oneOfInheritance.yaml')
+
+# Gaps of the published descriptions, as okta-openapi/README.md lists them.
+KNOWN_GAPS = {
+    'rate-limit-headers': 'the X-Rate-Limit-* response headers',
+    'link-header': 'the Link response header',
+    'dpop-token-endpoint': 'the DPoP token-endpoint errors (invalid_dpop_proof, use_dpop_nonce, DPoP-Nonce) '
+                           'and the DPoP token type they lead to',
+    'users-me': '/api/v1/users/me, covered by /api/v1/users/{id} with id = me',
+}
+
+# Okta error responses that an operation returns but whose status its description doesn't list.
+# (operationId or '*', status) -> allowed errorCode values.
+UNDOCUMENTED_ERRORS = {
+    ('*', 401): ('E0000011',),                      # invalid, revoked or expired credentials on any operation
+    ('deleteApplication', 400): ('E0000056',),      # deleting an ACTIVE app: "Delete application forbidden."
+    ('assignRoleToClient', 400): ('E0000001',),     # unknown role type or custom role / resource set
+    ('assignRoleToClient', 409): ('E0000090',),     # role already assigned
+    ('assignRoleToUser', 409): ('E0000090',),       # role already assigned
+}
+DPOP_ERRORS = ('invalid_dpop_proof', 'use_dpop_nonce')
+
+
+def spec_dir():
+    """Folder of Okta's OpenAPI descriptions."""
+    return os.environ.get('OKTA_OPENAPI_DIR') or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'okta-openapi')
+
+
+def _load_document(path):
+    with open(path, 'rb') as handle:
+        raw = handle.read()
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    cache = os.path.join(CACHE_DIR, '%s-%s.pickle' % (os.path.basename(path), digest))
+    if os.path.exists(cache):
+        try:
+            with open(cache, 'rb') as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError):
+            pass
+    document = yaml.load(raw, Loader=getattr(yaml, 'CSafeLoader', yaml.SafeLoader))
+    try:
+        os.makedirs(CACHE_DIR, exist_ok=True)
+        tmp = cache + '.%d.tmp' % os.getpid()
+        with open(tmp, 'wb') as handle:
+            pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass
+    return document
+
+
+def _inline(document, node, depth=0):
+    """A copy of ``node`` with its local $refs replaced by their targets (small schemas only)."""
+    if depth > 20:
+        raise ValueError('schema too deep to inline')
+    if isinstance(node, dict):
+        if '$ref' in node:
+            target = document
+            for part in node['$ref'].lstrip('#/').split('/'):
+                target = target[part.replace('~1', '/').replace('~0', '~')]
+            return _inline(document, target, depth + 1)
+        return {k: _inline(document, v, depth + 1) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_inline(document, v, depth + 1) for v in node]
+    return node
+
+
+class Violation:
+    """One non-conformance."""
+
+    def __init__(self, source, exchange, kind, message):
+        self.source = source
+        self.exchange = exchange
+        self.kind = kind
+        self.message = message
+
+    def __str__(self):
+        ex = self.exchange
+        return '%s#%s %s %s%s -> %s [%s] %s' % (
+            os.path.basename(self.source), ex.get('seq'), ex.get('method'), ex.get('path'),
+            '?' + ex['query'] if ex.get('query') else '', ex.get('status'), self.kind, self.message)
+
+
+def _describe(exc):
+    """Readable message of an openapi-core error: the schema errors behind it, else its text."""
+    details = []
+    chain = []
+    seen = set()
+    cause = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if str(cause) and str(cause) not in chain:
+            chain.append(str(cause))
+        for sub in getattr(cause, 'schema_errors', None) or []:
+            location = '/'.join(str(p) for p in getattr(sub, 'absolute_path', []))
+            message = getattr(sub, 'message', str(sub))
+            details.append('%s: %s' % (location or '<root>', message if len(message) < 300 else message[:300] + '...'))
+        cause = cause.__cause__ or cause.__context__
+    text = '%s: %s' % (type(exc).__name__, ' | '.join(details)) if details else ' | '.join(chain)
+    return text if len(text) < 1500 else text[:1500] + '...'
+
+
+class Checker:
+    """Validates exchanges against the management and OAuth descriptions."""
+
+    def __init__(self, directory=None):
+        directory = directory or spec_dir()
+        self.documents = [_load_document(os.path.join(directory, name)) for name in SPEC_FILES]
+        config = Config(spec_validator_cls=None)
+        self.apis = [OpenAPI.from_dict(doc, config=config) for doc in self.documents]
+        self.validators = [
+            (V30RequestParametersValidator(api.spec), V30RequestBodyValidator(api.spec), V30ResponseValidator(api.spec))
+            for api in self.apis]
+        self.header_validators = [V30ResponseHeadersValidator(api.spec) for api in self.apis]
+        self._index = 0
+        self.error_validator = OAS30ReadValidator(_inline(self.documents[0], {'$ref': '#/components/schemas/Error'}))
+        self.tolerated = {}
+        self.counts = {'exchanges': 0, 'fault_responses': 0, 'invalid_on_purpose': 0}
+
+    def _tolerate(self, name):
+        self.tolerated[name] = self.tolerated.get(name, 0) + 1
+
+    def _operation(self, exchange):
+        """(index of the description, path template, operation object) or None."""
+        path = exchange['path']
+        method = exchange['method'].lower()
+        for index, document in enumerate(self.documents):
+            for template, item in document['paths'].items():
+                if method not in item:
+                    continue
+                segments, wanted = template.strip('/').split('/'), path.strip('/').split('/')
+                if len(segments) != len(wanted):
+                    continue
+                if all(s == w or (s.startswith('{') and s.endswith('}')) for s, w in zip(segments, wanted)):
+                    exact = template == path
+                    yield index, template, item[method], exact
+
+    def _find(self, exchange):
+        matches = list(self._operation(exchange))
+        if not matches:
+            return None
+        matches.sort(key=lambda m: (not m[3], m[1].count('{')))
+        return matches[0]
+
+    @staticmethod
+    def _request(exchange):
+        headers = {k: v for k, v in (exchange.get('request_headers') or {}).items() if k != 'Authorization'}
+        body = exchange.get('request_body')
+        content_type = headers.get('Content-Type', 'application/json')
+        if body is None:
+            data = b''
+        elif isinstance(body, str):
+            data = body.encode('utf-8')
+        else:
+            data = json.dumps(body).encode('utf-8')
+        args = ImmutableMultiDict(parse_qsl(exchange.get('query') or '', keep_blank_values=True))
+        request = MockRequest('https://' + (exchange.get('host') or 'subdomain.okta.com'), exchange['method'],
+                              exchange['path'], headers=headers, data=data, content_type=content_type.split(';')[0])
+        request.parameters.query = args
+        return request
+
+    @staticmethod
+    def _response(exchange, body):
+        headers = dict(exchange.get('response_headers') or {})
+        content_type = headers.get('Content-Type', 'application/json').split(';')[0]
+        data = b'' if body is None else json.dumps(body).encode('utf-8')
+        return MockResponse(data, status_code=exchange['status'], headers=headers, content_type=content_type)
+
+    def check(self, source, exchange):
+        """Violations of one exchange."""
+        self.counts['exchanges'] += 1
+        found = self._find(exchange)
+        if found is None:
+            return [Violation(source, exchange, 'operation', 'no operation of the descriptions matches')]
+        index, template, operation = found[:3]
+        self._index = index
+        if template == '/api/v1/users/{id}' and exchange['path'].endswith('/me'):
+            self._tolerate('users-me')
+        params_validator, body_validator, response_validator = self.validators[index]
+        violations = []
+        request = self._request(exchange)
+        if exchange.get('expect_invalid_request'):
+            self.counts['invalid_on_purpose'] += 1
+        else:
+            violations += self._check_auth(source, exchange, operation)
+            for validator, kind in ((params_validator, 'request-parameters'), (body_validator, 'request-body')):
+                for error in validator.iter_errors(request):
+                    violations.append(Violation(source, exchange, kind, _describe(error)))
+        if exchange.get('fault'):
+            self.counts['fault_responses'] += 1
+            return violations
+        if exchange.get('status') is None:
+            return violations + [Violation(source, exchange, 'response', 'no response was sent')]
+        violations += self._check_response(source, exchange, operation, request, response_validator)
+        return violations
+
+    @staticmethod
+    def _check_auth(source, exchange, operation):
+        security = operation.get('security')
+        if security is None:
+            return []
+        schemes = {name for requirement in security for name in requirement}
+        sent = (exchange.get('request_headers') or {}).get('Authorization')
+        allowed = set()
+        if 'apiToken' in schemes:
+            allowed.add('SSWS')
+        if 'oauth2' in schemes:
+            allowed.update(('Bearer', 'DPoP'))
+        if any(s.startswith('Client_authentication') for s in schemes):
+            allowed.update(('Basic', None))
+        if sent not in allowed:
+            return [Violation(source, exchange, 'request-security',
+                              'Authorization scheme %r is not one of %s' % (sent, sorted(a or 'none' for a in allowed)))]
+        return []
+
+    def _check_response(self, source, exchange, operation, request, validator):
+        body = exchange.get('response_body')
+        status = exchange['status']
+        documented = {str(code) for code in operation.get('responses', {})}
+        if str(status) not in documented and '%dXX' % (status // 100) not in documented and 'default' not in documented:
+            return self._check_undocumented(source, exchange, operation, body)
+        if self._declares_no_content(operation, status):
+            # ``content: {}``: the response has no body (openapi-core would demand one).
+            errors = list(self.header_validators[self._index].iter_errors(request, self._response(exchange, body)))
+            if body is not None:
+                errors.append(ValueError('the description declares no content, but a body was sent'))
+            return [Violation(source, exchange, 'response', _describe(e)) for e in errors]
+        errors = list(validator.iter_errors(request, self._response(exchange, body)))
+        if errors and self._dpop_token_response(exchange, request, validator):
+            self._tolerate('dpop-token-endpoint')
+            return []
+        if exchange['path'] == '/oauth2/v1/token' and isinstance(body, dict) and body.get('error') in DPOP_ERRORS:
+            self._tolerate('dpop-token-endpoint')
+        for header in ('X-Rate-Limit-Limit', 'Link'):
+            if header in (exchange.get('response_headers') or {}):
+                self._tolerate('rate-limit-headers' if header.startswith('X-') else 'link-header')
+        return [Violation(source, exchange, 'response', _describe(e)) for e in errors]
+
+    def _declares_no_content(self, operation, status):
+        response = operation.get('responses', {}).get(str(status))
+        if response is None:
+            return False
+        if '$ref' in response:
+            response = _inline(self.documents[self._index], response)
+        return response.get('content', None) == {}
+
+    def _dpop_token_response(self, exchange, request, validator):
+        """A DPoP token response differs from the description only by ``token_type: DPoP``."""
+        body = exchange.get('response_body')
+        if exchange['path'] != '/oauth2/v1/token' or not isinstance(body, dict) or body.get('token_type') != 'DPoP':
+            return False
+        patched = copy.deepcopy(body)
+        patched['token_type'] = 'Bearer'
+        return not list(validator.iter_errors(request, self._response(exchange, patched)))
+
+    def _check_undocumented(self, source, exchange, operation, body):
+        status = exchange['status']
+        op_id = operation.get('operationId')
+        codes = UNDOCUMENTED_ERRORS.get((op_id, status)) or UNDOCUMENTED_ERRORS.get(('*', status))
+        if not codes:
+            return [Violation(source, exchange, 'response', 'status %s is not documented for %s' % (status, op_id))]
+        problems = [e.message for e in self.error_validator.iter_errors(body)]
+        if not isinstance(body, dict) or body.get('errorCode') not in codes:
+            problems.append('errorCode must be one of %s' % (codes,))
+        if problems:
+            message = 'undocumented %s for %s: %s' % (status, op_id, '; '.join(problems))
+            return [Violation(source, exchange, 'response', message)]
+        self._tolerate('undocumented-error %s %s' % (op_id if (op_id, status) in UNDOCUMENTED_ERRORS else '*',
+                                                     status))
+        return []
+
+
+def exchange_files(directories):
+    """Every exchange log in the given folders (or files)."""
+    files = []
+    for entry in directories:
+        if os.path.isdir(entry):
+            files += sorted(glob.glob(os.path.join(entry, '*.jsonl')))
+        elif os.path.exists(entry):
+            files.append(entry)
+    return files
+
+
+def validate(paths, checker=None):
+    """Check every exchange of the given logs; return (checker, violations)."""
+    checker = checker or Checker()
+    violations = []
+    for path in paths:
+        with open(path, encoding='utf-8') as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip() or not line.endswith('\n'):
+                    continue  # blank, or the line a running simulator is writing right now
+                try:
+                    exchange = json.loads(line)
+                except ValueError:
+                    violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not JSON'))
+                    continue
+                violations += checker.check(path, exchange)
+    return checker, violations
+
+
+def main(argv=None):
+    """Command line: validate folders of exchange logs."""
+    args = sys.argv[1:] if argv is None else argv
+    files = exchange_files(args or [DEFAULT_EXCHANGE_DIR])
+    if not files:
+        print('conformance: no exchange logs found in %s' % (', '.join(args or [DEFAULT_EXCHANGE_DIR])))
+        return 2
+    checker, violations = validate(files)
+    for violation in violations:
+        print(violation)
+    print('conformance: %d exchanges in %d logs, %d violations; tolerated: %s; fault responses: %d; '
+          'requests invalid on purpose: %d' % (
+              checker.counts['exchanges'], len(files), len(violations),
+              ', '.join('%s=%d' % kv for kv in sorted(checker.tolerated.items())) or 'none',
+              checker.counts['fault_responses'], checker.counts['invalid_on_purpose']))
+    return 1 if violations else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""Control API: faults, rate limits, the request log and reset."""
+
+import time
+
+import pytest
+import requests
+
+
+def test_status_fault_then_normal(sim):
+    fault = sim.control('POST', '/faults', {'method': 'GET', 'path': '^/api/v1/apps$', 'count': 2, 'status': 429,
+                                            'headers': {'X-Rate-Limit-Remaining': '0',
+                                                        'X-Rate-Limit-Reset': str(int(time.time()) + 2)}})
+    assert fault['id'] and fault['count'] == 2
+    for dummy in range(2):
+        resp = sim.admin.get('/api/v1/apps')
+        assert resp.status_code == 429
+        assert resp.json()['errorCode'] == 'E0000047'
+        assert resp.headers['X-Rate-Limit-Remaining'] == '0'
+    assert sim.admin.post('/api/v1/apps/0oaNoSuchApp00000000/lifecycle/activate').status_code == 404
+    assert sim.admin.get('/api/v1/apps').status_code == 200
+    assert sim.control('GET', '/faults') == []
+
+
+def test_server_error_faults_and_custom_body(sim):
+    sim.control('POST', '/faults', {'method': '*', 'path': '/api/v1/users', 'count': 1, 'status': 503})
+    sim.control('POST', '/faults', {'path': '/api/v1/groups', 'status': 500, 'body': {'errorCode': 'E0000009',
+                                                                                      'errorSummary': 'boom'}})
+    assert len(sim.control('GET', '/faults')) == 2
+    assert sim.admin.get('/api/v1/users/me').status_code == 503
+    resp = sim.admin.get('/api/v1/groups')
+    assert resp.status_code == 500 and resp.json()['errorSummary'] == 'boom'
+    assert sim.admin.get('/api/v1/groups').status_code == 200
+    sim.control('POST', '/faults', {'path': '.*', 'count': 5, 'status': 500})
+    sim.control('DELETE', '/faults')
+    assert sim.admin.get('/api/v1/users/me').status_code == 200
+
+
+def test_delay_fault(sim):
+    sim.control('POST', '/faults', {'method': 'GET', 'path': '/api/v1/users/me', 'delay': 0.5})
+    started = time.monotonic()
+    resp = sim.admin.get('/api/v1/users/me')
+    assert resp.status_code == 200
+    assert time.monotonic() - started >= 0.5
+
+
+def test_drop_fault(sim):
+    sim.control('POST', '/faults', {'method': 'GET', 'path': '/api/v1/users/me', 'drop': True})
+    with pytest.raises(requests.ConnectionError):
+        sim.admin.get('/api/v1/users/me')
+    assert sim.admin.get('/api/v1/users/me').status_code == 200
+    log = sim.requests_log()
+    assert [e['status'] for e in log[-2:]] == [0, 200]
+
+
+def test_invalid_fault_is_rejected(sim):
+    assert sim.control('POST', '/faults', {'path': '(', 'status': 500}, expect=400)['errorCode'] == 'E0000001'
+    assert sim.control('POST', '/faults', {'path': 'x', 'status': 99}, expect=400)['errorCode'] == 'E0000001'
+
+
+def test_rate_limits(sim):
+    assert sim.control('GET', '/rate-limits') == {'window_seconds': 60, 'limits': {
+        'apps': 600, 'grants_roles': 600, 'token': 600, 'other': 600}}
+    resp = sim.admin.get('/api/v1/users/me')
+    assert resp.headers['X-Rate-Limit-Limit'] == '600'
+    assert int(resp.headers['X-Rate-Limit-Reset']) > time.time() - 1
+    sim.control('PUT', '/rate-limits', {'window_seconds': 30, 'limits': {'apps': 2}})
+    first = sim.admin.get('/api/v1/apps')
+    assert first.headers['X-Rate-Limit-Limit'] == '2' and first.headers['X-Rate-Limit-Remaining'] == '1'
+    assert sim.admin.get('/api/v1/apps').headers['X-Rate-Limit-Remaining'] == '0'
+    limited = sim.admin.get('/api/v1/apps')
+    assert limited.status_code == 429
+    assert limited.json()['errorCode'] == 'E0000047'
+    assert limited.json()['errorSummary'] == 'API call exceeded rate limit due to too many requests.'
+    reset = int(limited.headers['X-Rate-Limit-Reset'])
+    assert time.time() - 1 <= reset <= time.time() + 31
+    # other buckets are independent
+    assert sim.admin.get('/api/v1/users/me').status_code == 200
+    sim.control('POST', '/reset')
+    assert sim.control('GET', '/rate-limits')['limits']['apps'] == 600
+    assert sim.admin.get('/api/v1/apps').status_code == 200
+
+
+def test_token_bucket(sim):
+    sim.control('PUT', '/rate-limits', {'limits': {'token': 1}})
+    data = {'grant_type': 'client_credentials', 'scope': 'okta.apps.read'}
+    sim.anonymous.post('/oauth2/v1/token', data=data, invalid='no client authentication')
+    limited = sim.anonymous.post('/oauth2/v1/token', data=data, invalid='no client authentication')
+    assert limited.status_code == 429 and limited.headers['X-Rate-Limit-Limit'] == '1'
+    assert sim.admin.get('/api/v1/users/me').status_code == 200
+
+
+def test_request_log_and_write_flag(sim):
+    sim.control('DELETE', '/requests')
+    app = sim.create_app('web')
+    sim.admin.get('/api/v1/apps/' + app['id'])
+    sim.admin.post('/api/v1/apps/%s/lifecycle/deactivate' % app['id'])
+    sim.admin.delete('/api/v1/apps/0oaNoSuchApp00000000')
+    sim.admin.get('/api/v1/apps', params={'q': 'Sim'})
+    log = sim.requests_log()
+    assert [(e['method'], e['path'], e['status'], e['write']) for e in log] == [
+        ('POST', '/api/v1/apps', 200, True),
+        ('GET', '/api/v1/apps/' + app['id'], 200, False),
+        ('POST', '/api/v1/apps/%s/lifecycle/deactivate' % app['id'], 200, True),
+        ('DELETE', '/api/v1/apps/0oaNoSuchApp00000000', 404, False),
+        ('GET', '/api/v1/apps', 200, False),
+    ]
+    assert log[-1]['query'] == 'q=Sim'
+    assert all(e['timestamp'].endswith('Z') for e in log)
+    assert [e['seq'] for e in sim.requests_log(since=log[2]['seq'])] == [log[3]['seq'], log[4]['seq']]
+    sim.control('DELETE', '/requests')
+    assert sim.requests_log() == []
+
+
+def test_token_calls_are_not_writes(sim):
+    app = sim.create_app('service')
+    sim.grant(app, 'okta.apps.read')
+    since = sim.requests_log()[-1]['seq']
+    resp = sim.anonymous.post('/oauth2/v1/token', auth=(app['id'], app['credentials']['oauthClient']['client_secret']),
+                              data={'grant_type': 'client_credentials', 'scope': 'okta.apps.read'})
+    assert resp.status_code == 200
+    assert [(e['path'], e['write']) for e in sim.requests_log(since)] == [('/oauth2/v1/token', False)]
+
+
+def test_reset_keeps_admin_and_token(sim):
+    app = sim.create_app('web')
+    sim.control('POST', '/users', {'login': 'temp.user@example.com'})
+    sim.control('POST', '/reset')
+    assert sim.admin.get('/api/v1/apps/' + app['id']).status_code == 404
+    assert sim.admin.get('/api/v1/users/temp.user@example.com').status_code == 404
+    me = sim.admin.get('/api/v1/users/me').json()
+    assert me['id'] == sim.info['admin_user_id']
+    assert sim.admin.get('/api/v1/groups/' + sim.info['everyone_group_id']).status_code == 200
