@@ -76,7 +76,8 @@ notes:
   - Exactly one authentication method must be given, O(api_token) or O(auth_client_id) with O(auth_private_key),
     directly, through the environment variables above, or with C(module_defaults) for the
     C(group/identity.okta.okta) action group.
-  - Requires the C(requests), C(PyJWT) and C(cryptography) Python libraries on the host that runs the module
+  - >-
+    Requires the C(requests), C(PyJWT) and C(cryptography) Python libraries on the host that runs the module
     (usually the controller, with C(delegate_to: localhost)).
 requirements:
   - requests >= 2.28

@@ -721,8 +721,7 @@ class OktaClient(object):
                 items = body.get(item_key) or []
             else:
                 items = body or []
-            for item in items:
-                yield item
+            yield from items
             next_url = _next_link(response)
             if not next_url and item_key and isinstance(body, dict):
                 next_url = ((body.get("_links") or {}).get("next") or {}).get("href")

@@ -104,7 +104,9 @@ def public_jwk(value, where="public_keys"):
                 key = serialization.load_pem_public_key(data)
         except Exception:  # pylint: disable=broad-except
             raise OktaConfigError("%s: malformed PEM key (it could not be parsed; encrypted keys are not supported)." % where)
-        jwk = _public_jwk_from_key(key)
+        full = _public_jwk_from_key(key)
+        # PyJWT adds members such as key_ops; keep the public members only, as for a JWK input.
+        jwk = dict((m, full[m]) for m in _PUBLIC_MEMBERS[full["kty"]])
     _check_rsa_size(jwk, where)
     if not jwk.get("kid"):
         jwk["kid"] = jwk_thumbprint(jwk)

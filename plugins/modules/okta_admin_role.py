@@ -1,0 +1,480 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_admin_role
+short_description: Assign Okta admin roles to an app's OAuth 2.0 client or to a user
+version_added: 0.1.0
+description:
+  - Assigns an admin role to the OAuth 2.0 client of an app integration (C(/oauth2/v1/clients/{clientId}/roles)),
+    or removes it. This is what the B(Admin roles) tab of an API service app does in the Admin Console. A service
+    app that calls Okta's management API with client credentials needs both Okta API scopes
+    (see M(identity.okta.okta_scopes)) and an admin role.
+  - With O(principal=user), manages the admin roles of a user instead (C(/api/v1/users/{userId}/roles)), with the
+    same semantics; for example to check that the administrator who owns an API token has a role.
+  - The role is a standard role type, or V(CUSTOM) with a custom role and a resource set found by ID or label
+    through C(/api/v1/iam/roles) and C(/api/v1/iam/resource-sets).
+  - Role assignments cannot be modified in Okta. An assignment that is already present is left alone; changing
+    a principal's role is an addition of the new role and, with O(exclusive=true), the removal of the others.
+author:
+  - identity.okta maintainers (@identity-okta)
+options:
+  principal:
+    description:
+      - Who receives the role.
+      - V(client) is the OAuth 2.0 client of the app given by O(app_id), O(client_id) or O(label).
+      - V(user) is the user given by O(user).
+    type: str
+    choices: [client, user]
+    default: client
+  app_id:
+    description:
+      - ID of the app integration whose OAuth 2.0 client receives the role (V(0oa...)).
+      - With O(principal=client), exactly one of O(app_id), O(client_id) and O(label) is required.
+    type: str
+  client_id:
+    description:
+      - OAuth 2.0 client ID of the app integration.
+    type: str
+  label:
+    description:
+      - Exact label of the app integration. The comparison is case-sensitive; when several apps have this label
+        the module fails and lists their ids.
+    type: str
+  user:
+    description:
+      - Login (for example V(admin@example.com)) or ID of the user, with O(principal=user).
+      - V(me) is the administrator who owns the API token (O(api_token) only).
+    type: str
+  role:
+    description:
+      - The admin role type, from Okta's C(RoleType) list.
+      - >-
+        Standard roles: V(ACCESS_CERTIFICATIONS_ADMIN), V(ACCESS_REQUESTS_ADMIN), V(API_ACCESS_MANAGEMENT_ADMIN),
+        V(APP_ADMIN), V(GROUP_MEMBERSHIP_ADMIN), V(HELP_DESK_ADMIN), V(ORG_ADMIN), V(READ_ONLY_ADMIN),
+        V(REPORT_ADMIN), V(SUPER_ADMIN), V(USER_ADMIN), V(WORKFLOWS_ADMIN).
+      - V(CUSTOM) for a custom role, with O(custom_role) and O(resource_set).
+    type: str
+    default: READ_ONLY_ADMIN
+  custom_role:
+    description:
+      - ID (V(cr0...)) or exact label of the custom role, with O(role=CUSTOM).
+    type: str
+  resource_set:
+    description:
+      - ID (V(iam...)) or exact label of the resource set the custom role applies to, with O(role=CUSTOM).
+    type: str
+  state:
+    description:
+      - V(present) assigns the role when the principal does not have it.
+      - V(absent) removes the assignment of the role when there is one.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), also remove every other role assignment of the principal.
+      - The new role is assigned before the others are removed, so the principal is never left without a role.
+      - Roles a user receives through a group are not the user's own assignments; they are never removed.
+      - Not allowed with O(state=absent).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - identity.okta.okta
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads the current assignments and reports the changes a real run would make, without sending any write request.
+  diff_mode:
+    support: full
+    details: The diff shows the role assignments of the principal before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - identity.okta.okta
+notes:
+  - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.roles.read), V(okta.roles.manage),
+    V(okta.apps.read) and V(okta.users.read). Assigning and removing admin roles also needs the Super Administrator
+    role (for an API token, on its administrator; for a management app, on the app).
+  - When Okta refuses an operation for lack of permission (HTTP 403, C(E0000006)), the error names the missing
+    Okta API scope or admin role.
+  - For a user, roles received through a group are listed in RV(roles) (with RV(roles[].assignment_type=GROUP)) but
+    are not managed. O(state=present) still assigns the role directly to the user, and O(state=absent) does not
+    remove them (a warning says so).
+seealso:
+  - module: identity.okta.okta_scopes
+  - module: identity.okta.okta_app_integration
+  - name: Standard administrator roles
+    description: What each standard admin role allows.
+    link: https://help.okta.com/okta_help.htm?type=oie&id=ext-administrators-admin-comparison
+"""
+
+EXAMPLES = r"""
+# The connection options come from the OKTA_DOMAIN and OKTA_API_TOKEN (or OKTA_API_CLIENT_ID and
+# OKTA_API_PRIVATE_KEY) environment variables here.
+- name: Create the key pair of an API service app
+  identity.okta.okta_key_pair:
+    path: /tmp/okta-example-reporting-service.pem
+  delegate_to: localhost
+  register: service_key
+
+- name: Create the API service app to work on
+  identity.okta.okta_app_integration:
+    label: Example reporting service
+    application_type: service
+    public_keys:
+      - "{{ service_key.public_jwk }}"
+  register: service_app
+
+- name: Give the app's client the Read-Only Administrator role (the default role)
+  identity.okta.okta_admin_role:
+    app_id: "{{ service_app.app.id }}"
+  register: ro
+
+- name: Show the role assignments of the client
+  ansible.builtin.debug:
+    msg: "{{ ro.roles | map(attribute='type') | list }}"
+
+- name: Replace every role of the client by Report Administrator (found by label)
+  identity.okta.okta_admin_role:
+    label: Example reporting service
+    role: REPORT_ADMIN
+    exclusive: true
+
+- name: Remove the Report Administrator role
+  identity.okta.okta_admin_role:
+    app_id: "{{ service_app.app.id }}"
+    role: REPORT_ADMIN
+    state: absent
+
+- name: Check, without changing anything, that the API token's administrator is a super administrator
+  identity.okta.okta_admin_role:
+    principal: user
+    user: me
+    role: SUPER_ADMIN
+  check_mode: true
+  register: token_admin
+
+- name: Fail when the API token's administrator would need the role
+  ansible.builtin.assert:
+    that: not token_admin.changed
+    fail_msg: "{{ token_admin.principal.name }} is not a super administrator"
+
+# needs: custom role. This one needs a custom role and a resource set that already exist in the org,
+# so it comes last.
+- name: Assign a custom role over a resource set (needs seeded custom role)
+  identity.okta.okta_admin_role:
+    app_id: "{{ service_app.app.id }}"
+    role: CUSTOM
+    custom_role: Connector log reader
+    resource_set: All users and logs
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a role was assigned or removed (or would be, in check mode).
+  returned: always
+  type: bool
+roles:
+  description:
+    - Every role assignment of the principal after the run (in check mode, as it would be).
+    - A role that check mode would assign has no RV(roles[].id) yet.
+  returned: success, and on failure once the principal is known
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: ID of the role assignment (for a custom role, the binding member ID).
+      type: str
+      sample: irb4ey26fpFI3vQ8y0g7
+    type:
+      description: Role type, for example V(READ_ONLY_ADMIN) or V(CUSTOM).
+      type: str
+      sample: READ_ONLY_ADMIN
+    label:
+      description: Label of the role.
+      type: str
+      sample: Read-only Administrator
+    status:
+      description: Status of the assignment, usually V(ACTIVE).
+      type: str
+      sample: ACTIVE
+    assignment_type:
+      description: How the principal holds the role, V(CLIENT), V(USER) or V(GROUP).
+      type: str
+      sample: CLIENT
+    role:
+      description: Custom role ID, for V(CUSTOM) (and IAM-based standard) roles; otherwise null.
+      type: str
+      sample: cr04cxy6yzSCtNciD0g7
+    resource_set:
+      description: Resource set ID, for V(CUSTOM) (and IAM-based standard) roles; otherwise null.
+      type: str
+      sample: iam4cxy6z7hhaZCSk0g7
+added:
+  description: The role assignments this run made (or would make, in check mode), in the form of RV(roles).
+  returned: success, and on failure once the principal is known
+  type: list
+  elements: dict
+removed:
+  description: The role assignments this run removed (or would remove, in check mode), in the form of RV(roles).
+  returned: success, and on failure once the principal is known
+  type: list
+  elements: dict
+principal:
+  description: Who the roles belong to.
+  returned: success, and on failure once the principal is known
+  type: dict
+  contains:
+    type:
+      description: V(client) or V(user).
+      type: str
+      sample: client
+    id:
+      description: The OAuth 2.0 client ID, or the user ID.
+      type: str
+      sample: 0oa1b2c3d4e5f6g7h8i9
+    name:
+      description: The app label, or the user's login.
+      type: str
+      sample: Example reporting service
+okta_error:
+  description: Details of the error Okta returned (status, error code, summary, causes, error ID, and for a
+    permission error the required scope and admin roles).
+  returned: failure caused by an Okta API error
+  type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import (
+    OktaError,
+    okta_argument_spec,
+    okta_client_from_module,
+    okta_fail,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_permissions import OktaPermissionError
+from ansible_collections.identity.okta.plugins.module_utils._okta_roles import (
+    CUSTOM,
+    DEFAULT_MANAGEMENT_SCOPES,
+    ROLE_TYPES,
+    assign_role,
+    client_principal,
+    find_custom_role,
+    find_resource_set,
+    list_assignments,
+    unassign_role,
+    user_principal,
+)
+
+APP_OPTIONS = ("app_id", "client_id", "label")
+
+
+def validate_params(params):
+    """Check the option combination; return an error message or None. No request is needed for this."""
+    role = params["role"]
+    if role not in ROLE_TYPES:
+        hint = ""
+        if role.upper() in ROLE_TYPES:
+            hint = " Role types are upper case: use '%s'." % role.upper()
+        elif params["custom_role"] is None:
+            hint = " For a custom role, use role=CUSTOM with custom_role='%s' and resource_set." % role
+        return "role '%s' is not an Okta admin role type. Valid role types: %s.%s" % (role, ", ".join(ROLE_TYPES), hint)
+    if role == CUSTOM:
+        missing = [name for name in ("custom_role", "resource_set") if not params[name]]
+        if missing:
+            return ("role=CUSTOM needs both custom_role (ID or label of the custom role) and resource_set (ID or label "
+                    "of the resource set it applies to); missing: %s." % ", ".join(missing))
+    else:
+        given = [name for name in ("custom_role", "resource_set") if params[name]]
+        if given:
+            return "%s applies only to role=CUSTOM, but role is %s." % (" and ".join(given), role)
+    app_given = [name for name in APP_OPTIONS if params[name]]
+    if params["principal"] == "client":
+        if params["user"]:
+            return "user applies only to principal=user; with principal=client give app_id, client_id or label."
+        if len(app_given) != 1:
+            return ("principal=client needs exactly one of app_id, client_id or label to find the app%s."
+                    % (" (got %s)" % ", ".join(app_given) if app_given else ""))
+    else:
+        if app_given:
+            return "%s applies only to principal=client; with principal=user give user." % ", ".join(app_given)
+        if not params["user"]:
+            return "principal=user needs user (the user's login or ID)."
+    if params["exclusive"] and params["state"] == "absent":
+        return ("exclusive=true applies to state=present only (it removes every other role); with state=absent the "
+                "given role is removed.")
+    return None
+
+
+def is_direct(assignment):
+    """Whether the assignment belongs to the principal itself (not received through a group)."""
+    return assignment.get("assignmentType") in (None, "CLIENT", "USER")
+
+
+def assignment_key(assignment):
+    if assignment.get("type") == CUSTOM:
+        return (CUSTOM, assignment.get("role"), assignment.get("resource-set"))
+    return (assignment.get("type"),)
+
+
+def plan_changes(assignments, wanted_key, state, exclusive):
+    """Return (whether to assign the wanted role, assignments to remove) from the current assignments."""
+    direct = [a for a in assignments if is_direct(a)]
+    matching = [a for a in direct if assignment_key(a) == wanted_key]
+    if state == "absent":
+        return False, matching
+    others = [a for a in direct if assignment_key(a) != wanted_key] if exclusive else []
+    return not matching, others
+
+
+def summarize(assignment):
+    return dict(
+        id=assignment.get("id"),
+        type=assignment.get("type"),
+        label=assignment.get("label"),
+        status=assignment.get("status"),
+        assignment_type=assignment.get("assignmentType"),
+        role=assignment.get("role"),
+        resource_set=assignment.get("resource-set"),
+    )
+
+
+def describe(assignment):
+    """One line per assignment for the diff."""
+    if assignment.get("type") == CUSTOM:
+        text = "CUSTOM %s (role %s, resource set %s)" % (
+            assignment.get("label") or "", assignment.get("role"), assignment.get("resource-set"))
+    else:
+        text = assignment.get("type") or "?"
+    if not is_direct(assignment):
+        text += " [through a group]"
+    return text
+
+
+def main():
+    argument_spec = okta_argument_spec()
+    argument_spec.update(
+        principal=dict(type="str", choices=["client", "user"], default="client"),
+        app_id=dict(type="str"),
+        client_id=dict(type="str"),
+        label=dict(type="str"),
+        user=dict(type="str"),
+        role=dict(type="str", default="READ_ONLY_ADMIN"),
+        custom_role=dict(type="str"),
+        resource_set=dict(type="str"),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        exclusive=dict(type="bool", default=False),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    params = module.params
+    result = dict(changed=False)
+    error = validate_params(params)
+    if error:
+        module.fail_json(msg=error, **result)
+    role = params["role"]
+    state = params["state"]
+
+    client = okta_client_from_module(module, default_scopes=DEFAULT_MANAGEMENT_SCOPES)
+    try:
+        custom_role = resource_set = None
+        if role == CUSTOM:
+            custom_role = find_custom_role(client, params["custom_role"])
+            resource_set = find_resource_set(client, params["resource_set"])
+        if params["principal"] == "client":
+            principal = client_principal(client, app_id=params["app_id"], client_id=params["client_id"],
+                                         label=params["label"])
+        else:
+            principal = user_principal(client, params["user"])
+        result["principal"] = principal.as_dict()
+        assignments = list_assignments(client, principal)
+    except OktaError as exc:
+        okta_fail(module, exc, **result)
+
+    if role == CUSTOM:
+        wanted_key = (CUSTOM, custom_role["id"], resource_set["id"])
+        wanted = {"type": CUSTOM, "role": custom_role["id"], "resource-set": resource_set["id"],
+                  "label": custom_role.get("label"), "assignmentType": "CLIENT" if principal.kind == "client" else "USER"}
+    else:
+        wanted_key = (role,)
+        wanted = {"type": role, "assignmentType": "CLIENT" if principal.kind == "client" else "USER"}
+
+    to_add, to_remove = plan_changes(assignments, wanted_key, state, params["exclusive"])
+    if state == "absent" and not to_remove:
+        inherited = [a for a in assignments if not is_direct(a) and assignment_key(a) == wanted_key]
+        if inherited:
+            module.warn("%s receives the role %s through a group; that assignment is not the user's own and was not "
+                        "removed. Remove the role from the group, or the user from the group." % (principal.describe(), role))
+
+    removed_ids = set(id(a) for a in to_remove)
+    planned = [a for a in assignments if id(a) not in removed_ids] + ([wanted] if to_add else [])
+    result.update(
+        changed=bool(to_add or to_remove),
+        roles=[summarize(a) for a in planned],
+        added=[summarize(wanted)] if to_add else [],
+        removed=[summarize(a) for a in to_remove],
+    )
+    if module._diff:
+        result["diff"] = dict(before=dict(roles=sorted(describe(a) for a in assignments)),
+                              after=dict(roles=sorted(describe(a) for a in planned)))
+    if module.check_mode or not result["changed"]:
+        module.exit_json(**result)
+
+    current = list(assignments)
+    added, removed = [], []
+
+    def fail_partial(verb, assignment, exc):
+        done = []
+        if added:
+            done.append("assigned %s" % ", ".join(describe(a) for a in added))
+        if removed:
+            done.append("removed %s" % ", ".join(describe(a) for a in removed))
+        if done:
+            tail = "Before this failure the run had already %s; those changes were kept." % " and ".join(done)
+        else:
+            tail = "Nothing was changed."
+        result.update(changed=bool(added or removed), roles=[summarize(a) for a in current],
+                      added=[summarize(a) for a in added], removed=[summarize(a) for a in removed])
+        if module._diff:
+            result["diff"] = dict(before=dict(roles=sorted(describe(a) for a in assignments)),
+                                  after=dict(roles=sorted(describe(a) for a in current)))
+        if isinstance(exc, OktaPermissionError):
+            # The error already says what was refused and why.
+            result["okta_error"] = exc.as_dict()
+            module.fail_json(msg="%s %s" % (exc, tail), **result)
+        okta_fail(module, exc, msg="Could not %s %s %s %s. %s Okta said" % (
+            verb, describe(assignment), "to" if verb == "assign" else "from", principal.describe(), tail), **result)
+
+    if to_add:
+        try:
+            created = assign_role(client, principal, role,
+                                  custom_role_id=wanted.get("role"), resource_set_id=wanted.get("resource-set"))
+        except OktaError as exc:
+            fail_partial("assign", wanted, exc)
+        created = created if isinstance(created, dict) and created.get("type") else wanted
+        added.append(created)
+        current.append(created)
+    for assignment in to_remove:
+        try:
+            unassign_role(client, principal, assignment.get("id"), role_type=assignment.get("type"))
+        except OktaError as exc:
+            fail_partial("remove", assignment, exc)
+        removed.append(assignment)
+        current = [a for a in current if a is not assignment]
+
+    result.update(roles=[summarize(a) for a in current], added=[summarize(a) for a in added],
+                  removed=[summarize(a) for a in removed])
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,389 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: okta_scopes
+short_description: Grant Okta API scopes to an app integration
+version_added: 0.1.0
+description:
+  - Grants Okta API scopes (for example V(okta.logs.read)) to an OAuth 2.0 app integration, or revokes them,
+    through the app's scope consent grants (C(/api/v1/apps/{appId}/grants)). This is what the B(Okta API Scopes)
+    tab of an app does in the Admin Console.
+  - The app is found by O(app_id), O(client_id) or its exact O(label).
+  - Scope names are not checked against a fixed list, since Okta adds scopes over time; Okta itself rejects an
+    unknown scope, and its error text is reported.
+  - The OpenID Connect scopes V(openid), V(profile), V(email), V(address), V(phone), V(offline_access) and
+    V(groups) are never granted through this API (a client may request them without a grant). Listing them is
+    accepted; they are reported in RV(implicit) and not sent to Okta.
+author:
+  - identity.okta maintainers (@identity-okta)
+options:
+  app_id:
+    description:
+      - ID of the app integration (V(0oa...)).
+      - Exactly one of O(app_id), O(client_id) and O(label) is required.
+    type: str
+  client_id:
+    description:
+      - OAuth 2.0 client ID of the app integration.
+    type: str
+  label:
+    description:
+      - Exact label (display name) of the app integration. The comparison is case-sensitive.
+      - Okta does not require labels to be unique; when several apps have this label the module fails and lists
+        their ids, so that O(app_id) can be given instead.
+    type: str
+  scopes:
+    description:
+      - Okta API scopes to grant (O(state=present)) or revoke (O(state=absent)).
+      - An item may hold several scopes separated by spaces or commas. Duplicates are ignored.
+      - An empty list with O(state=present) and O(exclusive=true) revokes every granted scope.
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(present) grants the scopes that are not granted yet.
+      - V(absent) revokes the listed scopes that are granted.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), also revoke every granted scope that is not in O(scopes).
+      - Not allowed with O(state=absent).
+    type: bool
+    default: false
+  issuer:
+    description:
+      - Issuer of the grants, the org authorization server.
+      - Defaults to the org URL of O(okta_domain), for example V(https://acme.okta.com). Give it when the org
+        authorization server uses a custom domain.
+      - Existing grants are compared by scope name only, whatever their issuer.
+    type: str
+extends_documentation_fragment:
+  - identity.okta.okta
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads the current grants and reports the changes a real run would make, without sending any write request.
+  diff_mode:
+    support: full
+    details: The diff shows the sorted list of granted scopes before and after.
+  platform:
+    platforms: posix
+  action_group:
+    support: full
+    membership:
+      - identity.okta.okta
+notes:
+  - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.apps.read), V(okta.appGrants.read)
+    and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations. The
+    management app also needs an admin role that can manage the target app, such as Super Administrator,
+    Organization Administrator or Application Administrator.
+  - >-
+    Changes are applied one scope at a time: first the grants, then the revocations. If Okta rejects one (for
+    example an unknown scope), the module stops before any further write and fails; the result then lists in
+    RV(added) and RV(removed) what this run had already changed (those changes are kept, not rolled back), in
+    RV(failed_scope) the scope that was rejected, and in RV(granted) the scopes granted at that moment. Running
+    the task again after fixing the list continues from there. Since grants are applied before revocations, a
+    rejected scope never leaves the app with scopes revoked by O(exclusive).
+seealso:
+  - module: identity.okta.okta_app_integration
+  - module: identity.okta.okta_admin_role
+  - name: Okta API scopes
+    description: The list of Okta API scopes and what they allow.
+    link: https://developer.okta.com/docs/api/oauth2/
+"""
+
+EXAMPLES = r"""
+# The connection options come from the OKTA_DOMAIN and OKTA_API_TOKEN (or OKTA_API_CLIENT_ID and
+# OKTA_API_PRIVATE_KEY) environment variables here.
+- name: Create the key pair of an API service app
+  identity.okta.okta_key_pair:
+    path: /tmp/okta-example-reporting-service.pem
+  delegate_to: localhost
+  register: service_key
+
+- name: Create the API service app to work on
+  identity.okta.okta_app_integration:
+    label: Example reporting service
+    application_type: service
+    public_keys:
+      - "{{ service_key.public_jwk }}"
+  register: service_app
+
+- name: Grant the scopes a log reader needs
+  identity.okta.okta_scopes:
+    app_id: "{{ service_app.app.id }}"
+    scopes:
+      - okta.logs.read
+      - okta.schemas.read
+  register: grants
+
+- name: Show what is granted
+  ansible.builtin.debug:
+    msg: "Granted: {{ grants.granted | join(', ') }}; added now: {{ grants.added | join(', ') }}"
+
+- name: Make these exactly the granted scopes, revoking any other (found by label)
+  identity.okta.okta_scopes:
+    label: Example reporting service
+    scopes: okta.logs.read okta.schemas.read okta.users.read
+    exclusive: true
+
+- name: Revoke a scope
+  identity.okta.okta_scopes:
+    app_id: "{{ service_app.app.id }}"
+    scopes:
+      - okta.users.read
+    state: absent
+
+- name: OpenID Connect scopes are accepted and reported as implicit, never sent
+  identity.okta.okta_scopes:
+    app_id: "{{ service_app.app.id }}"
+    scopes:
+      - openid
+      - offline_access
+      - okta.logs.read
+  register: with_oidc
+
+- name: Revoke every Okta API scope of the app
+  identity.okta.okta_scopes:
+    app_id: "{{ service_app.app.id }}"
+    scopes: []
+    exclusive: true
+"""
+
+RETURN = r"""
+changed:
+  description: Whether a scope was granted or revoked (or would be, in check mode).
+  returned: always
+  type: bool
+granted:
+  description:
+    - The Okta API scopes granted to the app after the run, sorted.
+    - In check mode, the scopes that would be granted. After a failure, the scopes granted at that moment.
+  returned: success, and on failure once the app is known
+  type: list
+  elements: str
+  sample: [okta.logs.read, okta.schemas.read]
+added:
+  description: Scopes this run granted (or would grant, in check mode), sorted.
+  returned: success, and on failure once the app is known
+  type: list
+  elements: str
+  sample: [okta.schemas.read]
+removed:
+  description: Scopes this run revoked (or would revoke, in check mode), sorted.
+  returned: success, and on failure once the app is known
+  type: list
+  elements: str
+  sample: [okta.users.manage]
+implicit:
+  description: OpenID Connect scopes listed in O(scopes) that need no grant and were not sent to Okta, sorted.
+  returned: always
+  type: list
+  elements: str
+  sample: [offline_access, openid]
+failed_scope:
+  description: The scope whose grant or revocation Okta rejected. The run stopped there.
+  returned: failure while applying changes
+  type: str
+  sample: okta.nosuch.read
+app:
+  description: The app integration the scopes belong to.
+  returned: success, and on failure once the app is known
+  type: dict
+  contains:
+    id:
+      description: App ID.
+      type: str
+      sample: 0oa1b2c3d4e5f6g7h8i9
+    label:
+      description: App label.
+      type: str
+      sample: Example reporting service
+    client_id:
+      description: OAuth 2.0 client ID of the app.
+      type: str
+      sample: 0oa1b2c3d4e5f6g7h8i9
+okta_error:
+  description: Details of the error Okta returned (status, error code, summary, causes, error ID).
+  returned: failure caused by an Okta API error
+  type: dict
+"""
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.identity.okta.plugins.module_utils._okta_apps import app_client_id
+from ansible_collections.identity.okta.plugins.module_utils._okta_grants import (
+    DEFAULT_MANAGEMENT_SCOPES,
+    IMPLICIT_SCOPES,
+    grant_scope,
+    grants_by_scope,
+    list_grants,
+    find_target_app,
+    revoke_grant,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import (
+    OktaError,
+    okta_argument_spec,
+    okta_client_from_module,
+    okta_fail,
+    split_scopes,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_permissions import OktaPermissionError
+
+# RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+_SCOPE_TOKEN = re.compile(r'^[\x21\x23-\x5b\x5d-\x7e]+$')
+
+
+def normalize_scopes(values):
+    """Split the scope list into (API scopes to manage, implicit OIDC scopes); both are sets.
+
+    Raises ValueError for a value that cannot be a scope name.
+    """
+    wanted, implicit = set(), set()
+    for scope in split_scopes(values):
+        if not _SCOPE_TOKEN.match(scope):
+            raise ValueError(
+                "scopes: '%s' is not a valid OAuth 2.0 scope name (printable ASCII without spaces, quotes or "
+                "backslashes)." % scope)
+        (implicit if scope in IMPLICIT_SCOPES else wanted).add(scope)
+    return wanted, implicit
+
+
+def plan_changes(current, wanted, state, exclusive):
+    """Return (scopes to grant, scopes to revoke), both sorted, from the granted and wanted scope sets."""
+    current = set(current)
+    if state == "absent":
+        return [], sorted(current & wanted)
+    to_add = sorted(wanted - current)
+    to_remove = sorted(current - wanted) if exclusive else []
+    return to_add, to_remove
+
+
+def app_summary(app):
+    return dict(id=app.get("id"), label=app.get("label"), client_id=app_client_id(app))
+
+
+def _describe_app(app):
+    return "'%s' (%s)" % (app.get("label"), app.get("id"))
+
+
+def main():
+    argument_spec = okta_argument_spec()
+    argument_spec.update(
+        app_id=dict(type="str"),
+        client_id=dict(type="str"),
+        label=dict(type="str"),
+        scopes=dict(type="list", elements="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        exclusive=dict(type="bool", default=False),
+        issuer=dict(type="str"),
+    )
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("app_id", "client_id", "label")],
+        required_one_of=[("app_id", "client_id", "label")],
+    )
+    params = module.params
+    state = params["state"]
+    exclusive = params["exclusive"]
+    try:
+        wanted, implicit = normalize_scopes(params["scopes"])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    result = dict(changed=False, implicit=sorted(implicit))
+    if exclusive and state == "absent":
+        module.fail_json(msg="exclusive=true applies to state=present only (it revokes the scopes that are not "
+                             "listed); with state=absent, list the scopes to revoke.", **result)
+    for option in ("app_id", "client_id", "label"):
+        if params[option] is not None and not params[option].strip():
+            module.fail_json(msg="%s is empty: give the app's %s." % (option, option.replace("_", " ")), **result)
+
+    client = okta_client_from_module(module, default_scopes=DEFAULT_MANAGEMENT_SCOPES)
+    issuer = (params["issuer"] or client.org_url).rstrip("/")
+    if not issuer.startswith("https://"):
+        module.fail_json(msg="issuer must be an https URL, for example %s (the org URL); got '%s'."
+                             % (client.org_url, params["issuer"]), **result)
+
+    try:
+        app = find_target_app(client, app_id=params["app_id"], client_id=params["client_id"], label=params["label"])
+    except OktaError as exc:
+        okta_fail(module, exc, **result)
+    result["app"] = app_summary(app)
+    if not app_client_id(app):
+        module.fail_json(
+            msg="App %s is not an OAuth 2.0 app (sign-on mode %s): Okta API scopes can only be granted to OpenID "
+                "Connect and API service apps." % (_describe_app(app), app.get("signOnMode")), **result)
+
+    try:
+        current = grants_by_scope(list_grants(client, app["id"]))
+    except OktaError as exc:
+        okta_fail(module, exc, **result)
+
+    to_add, to_remove = plan_changes(current, wanted, state, exclusive)
+    granted = set(current)
+    final = (granted | set(to_add)) - set(to_remove)
+    result.update(changed=bool(to_add or to_remove), added=to_add, removed=to_remove, granted=sorted(final))
+    if module._diff:
+        result["diff"] = dict(before=dict(scopes=sorted(granted)), after=dict(scopes=sorted(final)))
+    if module.check_mode or not result["changed"]:
+        module.exit_json(**result)
+
+    added, removed = [], []
+
+    def fail_partial(scope, verb, exc):
+        done = []
+        if added:
+            done.append("granted %s" % ", ".join(added))
+        if removed:
+            done.append("revoked %s" % ", ".join(removed))
+        if done:
+            tail = ("Before this failure the run had already %s; those changes were kept. Nothing else was changed."
+                    % " and ".join(done))
+        else:
+            tail = "Nothing was changed."
+        result.update(changed=bool(added or removed), added=list(added), removed=list(removed),
+                      granted=sorted(granted), failed_scope=scope)
+        if module._diff:
+            result["diff"] = dict(before=dict(scopes=sorted(current)), after=dict(scopes=sorted(granted)))
+        if isinstance(exc, OktaPermissionError):
+            # The error already says what was refused and why.
+            result["okta_error"] = exc.as_dict()
+            module.fail_json(msg="%s %s" % (exc, tail), **result)
+        okta_fail(module, exc, msg="Could not %s the scope '%s' %s app %s. %s Okta said"
+                  % (verb, scope, "to" if verb == "grant" else "from", _describe_app(app), tail), **result)
+
+    for scope in to_add:
+        try:
+            grant_scope(client, app["id"], scope, issuer)
+        except OktaError as exc:
+            fail_partial(scope, "grant", exc)
+        added.append(scope)
+        granted.add(scope)
+    for scope in to_remove:
+        try:
+            for grant_id in current[scope]:
+                revoke_grant(client, app["id"], grant_id, scope=scope)
+        except OktaError as exc:
+            fail_partial(scope, "revoke", exc)
+        removed.append(scope)
+        granted.discard(scope)
+
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

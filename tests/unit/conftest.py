@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""pytest setup of the unit tests: make this collection importable as ansible_collections.identity.okta.
+
+When the collection already lives at ``.../ansible_collections/identity/okta`` the folder above
+``ansible_collections`` goes on sys.path. Otherwise (a plain clone) the link
+``collections/ansible_collections/identity/okta`` pointing at the collection root is created, as
+the Makefile does, and ``collections`` goes on sys.path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+NAMESPACE = 'identity'
+NAME = 'okta'
+
+
+def _collections_dir() -> str:
+    """Return a folder holding ansible_collections/identity/okta for this collection."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    parent, name = os.path.split(root)
+    parent, namespace = os.path.split(parent)
+    parent, top = os.path.split(parent)
+    if (top, namespace, name) == ('ansible_collections', NAMESPACE, NAME):
+        return parent
+
+    collections = os.path.join(root, 'collections')
+    link = os.path.join(collections, 'ansible_collections', NAMESPACE, NAME)
+    if not os.path.exists(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        if os.path.islink(link):  # dangling
+            os.unlink(link)
+        try:
+            os.symlink(os.path.join('..', '..', '..'), link)
+        except FileExistsError:  # created at the same moment by another test worker
+            pass
+    return collections
+
+
+_COLLECTIONS = _collections_dir()
+if _COLLECTIONS not in sys.path:
+    sys.path.insert(0, _COLLECTIONS)

@@ -1,0 +1,487 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+from unittest import mock
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from ansible_collections.identity.okta.plugins.module_utils import _okta_app_integration as helper
+from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
+from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
+from ansible_collections.identity.okta.tests.unit.plugins.modules.okta_apps_fake import FakeOkta
+
+CALLBACK = "https://www.workato.com/oauth/callback"
+
+
+@pytest.fixture(scope="module")
+def private_pems():
+    return [generate_private_key_pem() for _index in range(3)]
+
+
+def public_pem(private_pem):
+    key = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+@pytest.fixture
+def fake():
+    return FakeOkta()
+
+
+@pytest.fixture
+def run(capsys):
+    def _run(fake, check=False, diff=False, **args):
+        full = dict(okta_domain="example.okta.com", api_token="00token-value-0123456789", _ansible_check_mode=check,
+                    _ansible_diff=diff)
+        full.update(args)
+        with patch_module_args(full), mock.patch.object(mod, "okta_client_from_module", return_value=fake):
+            with pytest.raises(SystemExit):
+                mod.main()
+        out = capsys.readouterr().out
+        return json.loads(out.strip().splitlines()[-1])
+    return _run
+
+
+def web_app(fake, run, **extra):
+    args = dict(label="Conn web", application_type="web", redirect_uris=[CALLBACK])
+    args.update(extra)
+    return run(fake, **args)
+
+
+# ------------------------------------------------------------------ pure helpers
+
+def test_app_view_fills_okta_defaults():
+    view = helper.app_view({"id": "0oa1", "label": "x", "status": "ACTIVE", "settings": {"oauthClient": {"application_type": "web"}},
+                            "credentials": {"oauthClient": {"client_secret": "s3cr3t-value"}}})
+    assert view["token_endpoint_auth_method"] == "client_secret_basic"
+    assert view["consent_method"] == "TRUSTED"
+    assert view["pkce_required"] is False
+    assert view["dpop_bound_access_tokens"] is False
+    assert view["client_id"] == "0oa1"
+    assert "s3cr3t-value" not in json.dumps(view)
+
+
+def test_differing_fields_ignores_order_of_set_like_lists():
+    current = dict(grant_types=["refresh_token", "authorization_code"], redirect_uris=["https://b", "https://a"], label="x")
+    assert helper.differing_fields(current, dict(grant_types=["authorization_code", "refresh_token"],
+                                                 redirect_uris=["https://a", "https://b", "https://a"])) == []
+    assert helper.differing_fields(current, dict(label="y", redirect_uris=["https://a"])) == ["label", "redirect_uris"]
+
+
+@pytest.mark.parametrize("uri", ["https://app.example.com/cb", "http://localhost:8080/cb", "http://127.0.0.1/cb",
+                                 "HTTPS://Example.com/callback?x=1"])
+def test_redirect_uri_accepted(uri):
+    helper.check_redirect_uri(uri, "redirect_uris")
+
+
+@pytest.mark.parametrize("uri,fragment", [
+    ("http://app.example.com/cb", "uses http"),
+    ("/oauth/callback", "not an absolute URL"),
+    ("app.example.com/cb", "not an absolute URL"),
+    ("ftp://app.example.com/cb", "must be an https URL"),
+    ("https://app.example.com/cb#frag", "fragment"),
+])
+def test_redirect_uri_rejected(uri, fragment):
+    with pytest.raises(helper.OktaConfigError) as exc:
+        helper.check_redirect_uri(uri, "redirect_uris")
+    assert fragment in str(exc.value) and "redirect_uris" in str(exc.value)
+
+
+def test_response_types_follow_grant_types():
+    assert mod.response_types_for(["authorization_code", "refresh_token"], None) == ["code"]
+    assert mod.response_types_for(["client_credentials"], None) == ["token"]
+    # Kept when still allowed, dropped when the grant is gone, added when needed.
+    assert mod.response_types_for(["authorization_code", "implicit"], ["code"]) == ["code", "token", "id_token"]
+    assert mod.response_types_for(["authorization_code"], ["code", "token", "id_token"]) == ["code"]
+
+
+def test_build_replace_body_keeps_unmanaged_fields_and_drops_secret_and_read_only():
+    app = {"id": "0oa1", "status": "ACTIVE", "created": "x", "lastUpdated": "y", "_links": {}, "features": [],
+           "label": "L", "name": "oidc_client", "signOnMode": "OPENID_CONNECT",
+           "visibility": {"hide": {"web": True, "iOS": True}},
+           "credentials": {"oauthClient": {"client_id": "0oa1", "client_secret": "old-secret-value-1234",
+                                           "token_endpoint_auth_method": "client_secret_basic"}},
+           "settings": {"emOptInStatus": "NONE", "oauthClient": {
+               "logo_uri": "https://logo.example.com/x.png", "redirect_uris": ["https://a"],
+               "jwks": {"keys": [{"id": "pks1", "kid": "k", "kty": "RSA", "n": "x", "e": "AQAB", "status": "ACTIVE",
+                                  "created": "c", "_links": {}}]}}}}
+    body = helper.build_replace_body(app, {"redirect_uris": ["https://b"], "label": "M"})
+    assert body["visibility"] == {"hide": {"web": True, "iOS": True}}
+    assert body["settings"]["oauthClient"]["logo_uri"] == "https://logo.example.com/x.png"
+    assert body["settings"]["oauthClient"]["redirect_uris"] == ["https://b"]
+    assert body["label"] == "M"
+    assert "client_secret" not in body["credentials"]["oauthClient"]
+    for field in ("id", "status", "created", "lastUpdated", "_links", "features"):
+        assert field not in body
+    assert "emOptInStatus" not in body["settings"]
+    assert body["settings"]["oauthClient"]["jwks"]["keys"] == [{"kid": "k", "kty": "RSA", "n": "x", "e": "AQAB", "status": "ACTIVE"}]
+    assert app["credentials"]["oauthClient"]["client_secret"] == "old-secret-value-1234"  # input untouched
+
+
+def test_plan_keys_adds_activates_and_removes(private_pems):
+    jwk_a, jwk_b, jwk_c = [public_jwk(p) for p in private_pems]
+    existing = [dict(jwk_a, id="pks1", kid="console-kid", status="INACTIVE"), dict(jwk_c, id="pks3", status="ACTIVE"),
+                dict(jwk_c, id="pks4", kid="enc-key", use="enc", status="ACTIVE")]
+    add, activate, remove, after = mod.plan_keys(existing, [jwk_a, jwk_b], exclusive=True)
+    assert [k["kid"] for k in add] == [jwk_b["kid"]]
+    assert [k["id"] for k in activate] == ["pks1"]  # matched by key material, not by kid
+    assert [k["id"] for k in remove] == ["pks3"]  # encryption keys are left alone
+    assert after == [dict(kid="console-kid", status="ACTIVE"), dict(kid="enc-key", status="ACTIVE"),
+                     dict(kid=jwk_b["kid"], status="ACTIVE")]
+
+
+def test_plan_keys_rejects_kid_clash(private_pems):
+    jwk_a, jwk_b = public_jwk(private_pems[0]), public_jwk(private_pems[1])
+    existing = [dict(jwk_a, id="pks1", kid="same", status="ACTIVE")]
+    with pytest.raises(mod.InputError, match="already has a different key with kid 'same'"):
+        mod.plan_keys(existing, [dict(jwk_b, kid="same")], exclusive=False)
+
+
+def test_parse_public_keys_dedupes_and_accepts_every_form(private_pems, tmp_path):
+    path = tmp_path / "pub.pem"
+    path.write_text(public_pem(private_pems[0]))
+    jwk = public_jwk(private_pems[0])
+    keys = mod.parse_public_keys([private_pems[0], public_pem(private_pems[0]), str(path), dict(jwk), private_pems[1]])
+    assert [k["kid"] for k in keys] == [jwk["kid"], public_jwk(private_pems[1])["kid"]]
+    assert all("d" not in k for k in keys)
+
+
+def test_parse_public_keys_rejects_small_and_malformed():
+    small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    with pytest.raises(mod.InputError, match=r"public_keys\[0\]: RSA key of 1024 bits is too small"):
+        mod.parse_public_keys([small])
+    with pytest.raises(mod.InputError, match=r"public_keys\[1\]: malformed PEM"):
+        mod.parse_public_keys([public_jwk(generate_private_key_pem()),
+                               "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----"])
+
+
+# ------------------------------------------------------------------ web app lifecycle
+
+def test_create_web_app_with_documented_defaults(fake, run):
+    result = web_app(fake, run, diff=True)
+    assert result["changed"] is True
+    create = [r for r in fake.requests if r[0] == "POST" and r[1] == "/api/v1/apps"][0]
+    body = create[3]
+    assert create[2] == {"activate": "true"}
+    assert body["settings"]["oauthClient"]["grant_types"] == ["authorization_code", "refresh_token"]
+    assert body["settings"]["oauthClient"]["response_types"] == ["code"]
+    assert body["settings"]["oauthClient"]["dpop_bound_access_tokens"] is False
+    assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "client_secret_basic"
+    app_id = result["app"]["id"]
+    secret = fake.secrets[app_id][0]["client_secret"]
+    assert result["client_secret"] == secret
+    assert result["client_secret_issued"] is True
+    assert result["client_id"] == app_id
+    # The secret is returned only as client_secret: not in app, diff, actions.
+    rest = dict(result)
+    rest.pop("client_secret")
+    assert secret not in json.dumps(rest)
+    assert result["diff"]["before"] == {}
+    assert result["diff"]["after"]["redirect_uris"] == [CALLBACK]
+    assert result["app"]["public_keys"] == [] and result["app"]["group_ids"] == []
+
+
+def test_second_run_is_unchanged_and_writes_nothing(fake, run):
+    web_app(fake, run)
+    writes = fake.write_count
+    result = web_app(fake, run)
+    assert result["changed"] is False
+    assert fake.write_count == writes
+    assert "client_secret" not in result and result["client_secret_issued"] is False
+    assert result["actions"] == []
+
+
+def test_update_one_field_keeps_outside_fields_and_never_sends_the_secret(fake, run):
+    created = web_app(fake, run)
+    app_id = created["app"]["id"]
+    # Fields set by someone else.
+    fake.apps[app_id]["settings"]["oauthClient"]["logo_uri"] = "https://logo.example.com/l.png"
+    fake.apps[app_id]["visibility"] = {"hide": {"web": True, "iOS": False}}
+    fake.apps[app_id]["credentials"]["oauthClient"]["pkce_required"] = True
+    result = run(fake, id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"], diff=True)
+    assert result["changed"] is True
+    put = [r for r in fake.requests if r[0] == "PUT"][-1]
+    assert "client_secret" not in put[3]["credentials"]["oauthClient"]
+    stored = fake.apps[app_id]
+    assert stored["settings"]["oauthClient"]["logo_uri"] == "https://logo.example.com/l.png"
+    assert stored["visibility"] == {"hide": {"web": True, "iOS": False}}
+    assert stored["credentials"]["oauthClient"]["pkce_required"] is True
+    assert stored["settings"]["oauthClient"]["grant_types"] == ["authorization_code", "refresh_token"]
+    assert result["diff"]["before"]["redirect_uris"] == [CALLBACK]
+    assert result["diff"]["after"]["redirect_uris"] == ["https://app.eu.workato.com/oauth/callback"]
+    assert result["actions"] == ["update app fields: redirect_uris"]
+    # Same request again: no change.
+    again = run(fake, id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"])
+    assert again["changed"] is False
+
+
+def test_dpop_is_turned_off_explicitly(fake, run):
+    created = web_app(fake, run)
+    app_id = created["app"]["id"]
+    fake.apps[app_id]["settings"]["oauthClient"]["dpop_bound_access_tokens"] = True
+    result = run(fake, label="Conn web")
+    assert result["changed"] is True
+    assert fake.apps[app_id]["settings"]["oauthClient"]["dpop_bound_access_tokens"] is False
+
+
+def test_check_mode_create_update_delete_write_nothing(fake, run):
+    planned = web_app(fake, run, check=True, diff=True)
+    assert planned["changed"] is True and fake.write_count == 0
+    assert planned["app"]["id"] == mod.PLACEHOLDER_ID
+    assert planned["client_secret_issued"] is False and "client_secret" not in planned
+    real = web_app(fake, run)
+    # The plan matches what the real run did (apart from the ids).
+    for field in ("label", "status", "grant_types", "response_types", "redirect_uris", "token_endpoint_auth_method",
+                  "pkce_required", "consent_method", "dpop_bound_access_tokens", "public_keys", "group_ids", "application_type"):
+        assert planned["app"][field] == real["app"][field], field
+    writes = fake.write_count
+    update = run(fake, label="Conn web", redirect_uris=["https://b.example.com/cb"], check=True, diff=True)
+    assert update["changed"] is True and fake.write_count == writes
+    assert update["app"]["redirect_uris"] == ["https://b.example.com/cb"]
+    assert fake.apps[real["app"]["id"]]["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
+    delete = run(fake, label="Conn web", state="absent", check=True, diff=True)
+    assert delete["changed"] is True and fake.write_count == writes
+    assert delete["diff"]["after"] == {} and delete["diff"]["before"]["id"] == real["app"]["id"]
+    assert real["app"]["id"] in fake.apps
+
+
+def test_status_change(fake, run):
+    created = web_app(fake, run, status="INACTIVE")
+    assert created["app"]["status"] == "INACTIVE"
+    assert [r for r in fake.requests if r[:2] == ("POST", "/api/v1/apps")][0][2] == {"activate": "false"}
+    result = run(fake, label="Conn web", status="ACTIVE")
+    assert result["changed"] is True and result["app"]["status"] == "ACTIVE"
+    assert result["actions"] == ["activate app"]
+    assert run(fake, label="Conn web", status="ACTIVE")["changed"] is False
+    assert run(fake, label="Conn web")["changed"] is False
+
+
+def test_absent_deactivates_then_deletes_and_twice_is_fine(fake, run):
+    created = web_app(fake, run)
+    result = run(fake, label="Conn web", state="absent")
+    assert result["changed"] is True and result["app"] == {}
+    writes = [(r[0], r[1]) for r in fake.writes()][-2:]
+    app_id = created["app"]["id"]
+    assert writes == [("POST", "/api/v1/apps/%s/lifecycle/deactivate" % app_id), ("DELETE", "/api/v1/apps/%s" % app_id)]
+    again = run(fake, label="Conn web", state="absent")
+    assert again["changed"] is False
+    assert run(fake, id=app_id, state="absent")["changed"] is False
+
+
+def test_duplicate_label_is_an_error_listing_ids(fake, run):
+    first = fake.seed_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])
+    second = fake.seed_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])
+    fake.seed_app("Same label and more", redirect_uris=[CALLBACK])
+    result = run(fake, label="Same label", application_type="web", redirect_uris=[CALLBACK])
+    assert result["failed"] is True
+    assert first in result["msg"] and second in result["msg"] and "pass the app's id" in result["msg"]
+    assert fake.write_count == 0  # seeding bypasses the request counter
+    # With the id, the app is found.
+    assert run(fake, id=first, label="Same label")["changed"] is False
+
+
+def test_secret_rotation(fake, run):
+    created = web_app(fake, run)
+    app_id = created["app"]["id"]
+    old = created["client_secret"]
+    result = run(fake, label="Conn web", rotate_client_secret=True, diff=True)
+    assert result["changed"] is True and result["client_secret_issued"] is True
+    new = result["client_secret"]
+    assert new != old
+    assert [s["client_secret"] for s in fake.secrets[app_id]] == [new]
+    # The new secret exists before the old one is deactivated and deleted.
+    writes = [(r[0], r[1].rsplit("/", 3)[-3:]) for r in fake.writes()][-3:]
+    assert writes[0][0] == "POST" and writes[0][1][-1] == "secrets"
+    assert writes[1][1][-1] == "deactivate" and writes[2][0] == "DELETE"
+    rest = dict(result)
+    rest.pop("client_secret")
+    assert new not in json.dumps(rest) and old not in json.dumps(result)
+    # An action: every run rotates again.
+    assert run(fake, label="Conn web", rotate_client_secret=True)["changed"] is True
+    writes = fake.write_count
+    planned = run(fake, label="Conn web", rotate_client_secret=True, check=True)
+    assert planned["changed"] is True and fake.write_count == writes and planned["client_secret_issued"] is False
+
+
+def test_secret_rotation_with_two_secrets_keeps_one_active(fake, run):
+    created = web_app(fake, run)
+    app_id = created["app"]["id"]
+    fake.post("/api/v1/apps/%s/credentials/secrets" % app_id, json={})
+    result = run(fake, id=app_id, rotate_client_secret=True)
+    assert [s["client_secret"] for s in fake.secrets[app_id]] == [result["client_secret"]]
+
+
+# ------------------------------------------------------------------ service app and keys
+
+def test_create_service_app_with_private_pem_masks_it(fake, run, private_pems):
+    result = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    assert result["changed"] is True
+    app_id = result["app"]["id"]
+    body = [r for r in fake.requests if r[:2] == ("POST", "/api/v1/apps")][0][3]
+    assert body["settings"]["oauthClient"]["grant_types"] == ["client_credentials"]
+    assert body["settings"]["oauthClient"]["response_types"] == ["token"]
+    assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+    sent = body["settings"]["oauthClient"]["jwks"]["keys"][0]
+    assert "d" not in sent and sent["kid"] == public_jwk(private_pems[0])["kid"]
+    assert result["app"]["public_keys"] == [dict(kid=sent["kid"], status="ACTIVE")]
+    assert "client_secret" not in result and result["client_secret_issued"] is False
+    assert "PRIVATE KEY" not in json.dumps(result)
+    assert result["invocation"]["module_args"]["public_keys"] == ["VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"]
+    again = run(fake, label="Conn svc", application_type="service", public_keys=[public_pem(private_pems[0])])
+    assert again["changed"] is False
+    assert len(fake.jwks[app_id]) == 1
+
+
+def test_key_rotation_adds_before_removing(fake, run, private_pems):
+    created = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    app_id = created["app"]["id"]
+    added = run(fake, label="Conn svc", public_keys=[public_pem(private_pems[1])])
+    assert added["changed"] is True and len(added["app"]["public_keys"]) == 2
+    mark = len(fake.requests)
+    result = run(fake, label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True, diff=True)
+    assert result["changed"] is True
+    kid = public_jwk(private_pems[2])["kid"]
+    assert result["app"]["public_keys"] == [dict(kid=kid, status="ACTIVE")]
+    writes = [(r[0], r[1].replace("/api/v1/apps/%s/credentials/jwks" % app_id, "")) for r in fake.requests[mark:] if r[0] != "GET"]
+    assert writes[0] == ("POST", "")
+    assert [w[0] for w in writes[1:]] == ["POST", "POST", "DELETE", "DELETE"]
+    assert all(w[1].endswith("/lifecycle/deactivate") for w in writes[1:3])
+    assert len(result["diff"]["before"]["public_keys"]) == 2 and len(result["diff"]["after"]["public_keys"]) == 1
+    assert run(fake, label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True)["changed"] is False
+
+
+def test_inactive_listed_key_is_activated(fake, run, private_pems):
+    created = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0], private_pems[1]])
+    app_id = created["app"]["id"]
+    fake.jwks[app_id][1]["status"] = "INACTIVE"
+    result = run(fake, label="Conn svc", public_keys=[private_pems[1]])
+    assert result["actions"] == ["activate key %s" % public_jwk(private_pems[1])["kid"]]
+    assert all(k["status"] == "ACTIVE" for k in result["app"]["public_keys"])
+
+
+def test_switch_web_app_to_private_key_jwt(fake, run, private_pems):
+    created = web_app(fake, run)
+    app_id = created["app"]["id"]
+    result = run(fake, id=app_id, token_endpoint_auth_method="private_key_jwt", public_keys=[private_pems[0]])
+    assert result["changed"] is True
+    assert fake.apps[app_id]["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+    # The key was added before the PUT, and the PUT kept it.
+    methods = [(r[0], r[1].split("/")[-1]) for r in fake.writes()][-2:]
+    assert methods == [("POST", "jwks"), ("PUT", app_id)]
+    assert fake.jwks[app_id][0]["status"] == "ACTIVE"
+
+
+# ------------------------------------------------------------------ assignments
+
+def test_assignments_by_name_id_and_everyone(fake, run):
+    ops = fake.add_group("Ops")
+    dev = fake.add_group("Dev")
+    created = web_app(fake, run, assign_groups=["Ops", dev])
+    assert created["app"]["group_ids"] == sorted([ops, dev])
+    again = web_app(fake, run, assign_groups=[dev, "Ops"])
+    assert again["changed"] is False
+    result = web_app(fake, run, assign_groups=["Ops"], assign_everyone=True, exclusive_assignments=True, diff=True)
+    assert result["app"]["group_ids"] == sorted([ops, fake.everyone])
+    assert "unassign group %s" % dev in result["actions"]
+    result = web_app(fake, run, assign_everyone=False)
+    assert result["app"]["group_ids"] == [ops]
+
+
+def test_unknown_group_is_an_error_before_any_write(fake, run):
+    fake.add_group("Ops")
+    result = web_app(fake, run, assign_groups=["Ops", "Nope", "Neither"])
+    assert result["failed"] is True
+    assert "'Nope', 'Neither'" in result["msg"] and "assign_groups" in result["msg"]
+    assert fake.write_count == 0
+
+
+# ------------------------------------------------------------------ bad input, before any write
+
+@pytest.mark.parametrize("args,fragment", [
+    (dict(application_type="web", redirect_uris=["http://app.example.com/cb"]), "redirect_uris: 'http://app.example.com/cb' uses http"),
+    (dict(application_type="web", redirect_uris=[CALLBACK], post_logout_redirect_uris=["/logout"]), "post_logout_redirect_uris"),
+    (dict(application_type="web"), "redirect_uris: a web app with the authorization_code grant needs"),
+    (dict(application_type="service"), "private_key_jwt needs a public key"),
+    (dict(application_type="service", grant_types=["authorization_code"], public_keys=["KEY"]),
+     "grant_types: a service (API Services) app supports only client_credentials"),
+    (dict(application_type="service", rotate_client_secret=True, public_keys=["KEY"]), "rotate_client_secret"),
+    (dict(application_type="web", redirect_uris=[CALLBACK], token_endpoint_auth_method="private_key_jwt"), "needs a public key"),
+    (dict(application_type="service", public_keys=["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]), "malformed PEM"),
+    (dict(application_type="service", public_keys=["/nonexistent/key.pem"]), "neither PEM text nor an existing file"),
+    (dict(application_type="native"), "application_type must be one of"),
+    (dict(application_type="web", redirect_uris=[CALLBACK], grant_types=["client_credentials"]),
+     "grant_types: a web app needs the authorization_code grant"),
+    (dict(redirect_uris=[CALLBACK]), "application_type (web or service) is required"),
+])
+def test_bad_input_fails_before_any_write(fake, run, private_pems, args, fragment):
+    if args.get("public_keys") == ["KEY"]:
+        args["public_keys"] = [public_pem(private_pems[0])]
+    result = run(fake, label="Bad", **args)
+    assert result["failed"] is True
+    assert fragment in result["msg"]
+    assert fake.write_count == 0
+
+
+@pytest.mark.parametrize("args", [
+    dict(redirect_uris=["http://app.example.com/cb"]),
+    dict(public_keys=["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]),
+    dict(public_keys=[{"kty": "RSA", "e": "AQAB", "n": "AQAB"}]),
+])
+def test_offline_checks_send_no_request_at_all(fake, run, args):
+    result = run(fake, label="Bad", application_type="web", **args)
+    assert result["failed"] is True
+    assert fake.requests == []
+
+
+def test_rotate_secret_on_existing_private_key_jwt_app_fails(fake, run, private_pems):
+    run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    writes = fake.write_count
+    result = run(fake, label="Conn svc", rotate_client_secret=True)
+    assert result["failed"] is True and "rotate_client_secret" in result["msg"]
+    assert fake.write_count == writes
+
+
+def test_exclusive_keys_cannot_remove_the_last_key(fake, run, private_pems):
+    run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    writes = fake.write_count
+    result = run(fake, label="Conn svc", public_keys=[], exclusive_keys=True)
+    assert result["failed"] is True and "no active key left" in result["msg"]
+    assert fake.write_count == writes
+
+
+def test_type_change_is_refused(fake, run):
+    web_app(fake, run)
+    writes = fake.write_count
+    result = run(fake, label="Conn web", application_type="service")
+    assert result["failed"] is True and "cannot change the type" in result["msg"]
+    assert fake.write_count == writes
+
+
+def test_id_that_does_not_exist(fake, run):
+    result = run(fake, id="0oanothere12345678901", application_type="web", redirect_uris=[CALLBACK], label="x")
+    assert result["failed"] is True and "leave id out" in result["msg"]
+
+
+def test_create_with_custom_client_id(fake, run):
+    result = run(fake, client_id="my-custom-client", label="Custom", application_type="web", redirect_uris=[CALLBACK])
+    assert result["client_id"] == "my-custom-client"
+    assert run(fake, client_id="my-custom-client", label="Custom")["changed"] is False
+
+
+def test_api_failure_mid_run_reports_changed_and_secret(fake, run):
+    created = web_app(fake, run)
+    fake.fail_on = ("DELETE", r"/credentials/secrets/")
+    result = run(fake, id=created["app"]["id"], rotate_client_secret=True)
+    assert result["failed"] is True and result["changed"] is True
+    # The new secret is active and usable, so it is handed back even though the run failed.
+    assert result["client_secret_issued"] is True
+    assert result["client_secret"] in [s["client_secret"] for s in fake.secrets[created["app"]["id"]]]
+    assert result["okta_error"]["status"] == 500
