@@ -1,0 +1,156 @@
+# Build, test and demo targets of the identity.okta collection. `make help` lists them.
+#
+# Every target installs the toolchain into .venv first (only when a requirements file changed
+# since the last install) and runs with the collection importable as identity.okta through
+# collections/ansible_collections/identity/okta, a symlink to this directory.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.requirements-installed
+REQUIREMENTS := requirements.txt requirements-dev.txt
+COLLECTION_LINK := collections/ansible_collections/identity/okta
+EXCHANGE_DIR := $(CURDIR)/tests/output/exchanges
+
+export LC_ALL := C.UTF-8
+export PATH := $(BIN):$(PATH)
+export VIRTUAL_ENV := $(VENV)
+export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/collections
+export OKTA_SIM_EXCHANGE_LOG_DIR := $(EXCHANGE_DIR)
+
+# Extra arguments, e.g. `make unit PYTEST_ARGS="-k client -x"` or `make integration TARGETS=okta_scopes`.
+# Integration targets run INTEGRATION_JOBS at a time, each lane against a simulator of its own.
+PYTEST_ARGS ?=
+TARGETS ?=
+INTEGRATION_JOBS ?= 2
+INTEGRATION_ARGS ?=
+SANITY_ARGS ?=
+MOLECULE_ARGS ?=
+
+# The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
+SUITES := unit sim-test integration molecule sanity lint docs-lint build-check conformance
+
+.PHONY: help venv collection-link demo test $(SUITES) clean distclean
+
+help:
+	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
+	@echo "make test         run every suite below and print a summary"
+	@echo "make unit         pytest tests/unit"
+	@echo "make sim-test     pytest tests/sim (the Okta simulator)"
+	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
+	@echo "make molecule     molecule test --all (every scenario in extensions/molecule) with the simulator up"
+	@echo "make sanity       ansible-test sanity on a copy of the collection"
+	@echo "make lint         ansible-lint (production profile) and shellcheck of the shell scripts"
+	@echo "make docs-lint    antsibull-docs lint-collection-docs --plugin-docs"
+	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
+	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents"
+	@echo "make venv         create or update .venv from the requirements files"
+	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
+
+# --- environment -------------------------------------------------------------------------------
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): $(REQUIREMENTS)
+	@if [ ! -x "$(BIN)/python" ]; then \
+		echo "Creating $(VENV)"; \
+		$(PYTHON) -m venv "$(VENV)"; \
+	fi
+	"$(BIN)/python" -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@touch "$@"
+
+collection-link:
+	@if [ "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" != "../../.." ]; then \
+		mkdir -p "$(dir $(COLLECTION_LINK))"; \
+		rm -rf "$(COLLECTION_LINK)"; \
+		ln -s ../../.. "$(COLLECTION_LINK)"; \
+	fi
+
+# --- demo --------------------------------------------------------------------------------------
+
+demo: venv collection-link
+	python tests/tools/demo.py
+
+# --- all suites --------------------------------------------------------------------------------
+
+test: venv collection-link
+	@rm -rf "$(EXCHANGE_DIR)"
+	@mkdir -p "$(EXCHANGE_DIR)" tests/output
+	@summary=tests/output/test-summary.txt; : > "$$summary"; \
+	passed=0; failed=0; total_start=$$(date +%s); \
+	for suite in $(SUITES); do \
+		echo; echo "==================== make $$suite ===================="; \
+		start=$$(date +%s); \
+		if $(MAKE) "$$suite"; then result=passed; passed=$$((passed + 1)); \
+		else result=FAILED; failed=$$((failed + 1)); fi; \
+		printf '%-14s %-8s %6ss\n' "$$suite" "$$result" "$$(( $$(date +%s) - start ))" >> "$$summary"; \
+	done; \
+	echo; echo "==================== summary ===================="; \
+	printf '%-14s %-8s %7s\n' suite result time; \
+	cat "$$summary"; \
+	printf '%-14s %-8s %6ss\n' total "" "$$(( $$(date +%s) - total_start ))"; \
+	echo "suites: $$passed passed, $$failed failed"; \
+	test "$$failed" -eq 0
+
+# --- single suites -----------------------------------------------------------------------------
+
+# pytest on a folder; a folder without test files yet passes with a notice.
+define run_pytest
+@if [ -z "$$(find $(1) -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]; then \
+		echo "$(1): no test files yet, nothing to run"; \
+	else \
+		python -m pytest $(1) $(PYTEST_ARGS); \
+	fi
+endef
+
+unit: venv collection-link
+	$(call run_pytest,tests/unit)
+
+sim-test: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)"
+	$(call run_pytest,tests/sim)
+
+integration: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)"
+	python tests/integration/run.py --jobs $(INTEGRATION_JOBS) $(INTEGRATION_ARGS) $(TARGETS)
+
+molecule: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)"
+	@if [ -z "$$(find extensions/molecule -name molecule.yml 2>/dev/null | head -n 1)" ]; then \
+		echo "molecule: no scenarios in extensions/molecule yet, nothing to run"; \
+	else \
+		python tests/tools/with_sim.py -- molecule test --all $(MOLECULE_ARGS); \
+	fi
+
+sanity: venv
+	python tests/tools/sanity.py $(SANITY_ARGS)
+
+# ansible-test's shellcheck test only looks at *.sh files, so the extensionless CI script is checked here.
+lint: venv collection-link
+	ansible-lint
+	shellcheck .ci/run $$(git ls-files -co --exclude-standard -- '*.sh')
+
+docs-lint: venv collection-link
+	antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all .
+
+build-check: venv
+	python tests/tools/build_check.py
+
+conformance: venv
+	@test -f tests/sim/conformance.py || { echo "conformance: tests/sim/conformance.py is missing"; exit 1; }
+	@mkdir -p "$(EXCHANGE_DIR)"
+	python tests/sim/conformance.py "$(EXCHANGE_DIR)"
+
+# --- housekeeping ------------------------------------------------------------------------------
+
+clean:
+	rm -rf collections tests/output .pytest_cache build dist identity-okta-*.tar.gz
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf "$(VENV)"
