@@ -154,6 +154,7 @@ class ConnectionTest(object):
         self.conn = conn
         self.mgmt = mgmt
         self.signer_factory = signer_factory
+        self.okta_domain = None
         self.checks = []
         self.warnings = []
         self.granted_scopes = []
@@ -199,6 +200,7 @@ class ConnectionTest(object):
     def result(self):
         return dict(
             ok=self.ok,
+            okta_domain=self.okta_domain,
             checks=self.checks,
             granted_scopes=self.granted_scopes,
             token_type=self.token_type,
@@ -223,7 +225,7 @@ class ConnectionTest(object):
     def check_domain(self):
         """The ``okta_domain`` check; False when the domain cannot be used at all."""
         try:
-            _host, org_url = normalize_okta_domain(self.params.get("okta_domain"))
+            self.okta_domain, org_url = normalize_okta_domain(self.params.get("okta_domain"))
         except OktaConfigError as exc:
             self.add("okta_domain", False, str(exc), advice=str(exc))
             return False

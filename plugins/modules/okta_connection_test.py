@@ -238,6 +238,14 @@ ok:
   returned: always
   type: bool
   sample: false
+okta_domain:
+  description:
+    - The Okta org domain the connection uses, normalised (no scheme, no trailing slash, no default port).
+      This is the value to enter in the platform's Okta domain field.
+    - V(null) when O(okta_domain) was rejected.
+  returned: always
+  type: str
+  sample: acme.okta.com
 checks:
   description:
     - The checks in the order they ran. A check that fails stops the ones that depend on it.
