@@ -447,17 +447,26 @@ class ConnectionTest(object):
             }
         return form
 
+    def _dpop_required(self, exc):
+        """Record a failing ``dpop`` check when the token endpoint asks for a DPoP proof the first time.
+
+        Returns True when it did; later requests then carry proofs so the other checks can still run.
+        """
+        if exc.oauth_error != "invalid_dpop_proof" or self._dpop is not None:
+            return False
+        self.add(
+            "dpop", False,
+            "The app requires DPoP-bound access tokens (%s); the platform does not send DPoP proofs."
+            % describe_api_error(exc), advice=DPOP_ADVICE)
+        self._dpop = self.signer_factory()
+        return True
+
     def _client_credentials_token(self, requested):
         """The ``token`` (and ``dpop``) checks. Returns the token response, or None."""
         try:
             response = self._token(self._assertion_form(requested))
         except OktaApiError as exc:
-            if exc.oauth_error == "invalid_dpop_proof" and self._dpop is None:
-                self.add(
-                    "dpop", False,
-                    "The app requires DPoP-bound access tokens (%s); the platform does not send DPoP proofs."
-                    % describe_api_error(exc), advice=DPOP_ADVICE)
-                self._dpop = self.signer_factory()
+            if self._dpop_required(exc):
                 return self._client_credentials_token(requested)
             return self._client_credentials_failed(exc, requested)
         return self._token_issued(response, requested)
@@ -681,12 +690,7 @@ class ConnectionTest(object):
             try:
                 self._secret_token(form, method)
             except OktaApiError as exc:
-                if exc.oauth_error == "invalid_dpop_proof" and self._dpop is None:
-                    self.add(
-                        "dpop", False,
-                        "The app requires DPoP-bound access tokens (%s); the platform does not send DPoP proofs."
-                        % describe_api_error(exc), advice=DPOP_ADVICE)
-                    self._dpop = self.signer_factory()
+                if self._dpop_required(exc):
                     return self._client_authentication()
                 if exc.oauth_error == "invalid_client":
                     # The app may only accept the secret in the request body: try that before concluding.

@@ -101,13 +101,20 @@ def okta_client_from_module(module, default_scopes=None, required=True):
             private_key=private_key,
             private_key_id=params.get("auth_private_key_id"),
             scopes=scopes,
-            validate_certs=params.get("validate_certs"),
-            ca_path=params.get("ca_path"),
-            timeout=params.get("timeout"),
-            retries=params.get("retries"),
+            **okta_transport_kwargs(params)
         )
     except OktaConfigError as exc:
         module.fail_json(msg=str(exc))
+
+
+def okta_transport_kwargs(params):
+    """The TLS, timeout and retry settings of the common options, as :class:`OktaClient` arguments."""
+    return dict(
+        validate_certs=params.get("validate_certs"),
+        ca_path=params.get("ca_path"),
+        timeout=params.get("timeout"),
+        retries=params.get("retries"),
+    )
 
 
 def okta_fail(module, exc, msg=None, **result):
@@ -131,5 +138,6 @@ __all__ = [
     "okta_client_from_module",
     "okta_domain_from_module",
     "okta_fail",
+    "okta_transport_kwargs",
     "split_scopes",
 ]

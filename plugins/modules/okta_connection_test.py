@@ -352,6 +352,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
     check_required_libs,
     okta_argument_spec,
     okta_client_from_module,
+    okta_transport_kwargs,
     split_scopes,
 )
 
@@ -381,10 +382,7 @@ def connection_client(module):
         return OktaClient(
             params["okta_domain"],
             api_token=params.get("api_key") if params["auth_type"] == "api_key" else None,
-            validate_certs=params.get("validate_certs"),
-            ca_path=params.get("ca_path"),
-            timeout=params.get("timeout"),
-            retries=params.get("retries"),
+            **okta_transport_kwargs(params)
         )
     except OktaConfigError as exc:
         module.fail_json(msg=str(exc))
