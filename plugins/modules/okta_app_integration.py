@@ -146,9 +146,11 @@ options:
     description:
       - Public keys the client signs its C(private_key_jwt) assertions with.
       - Each item is a PEM public key (C(-----BEGIN PUBLIC KEY-----)), a PEM private key (only its public part
-        is used and sent; the PEM text is masked in the module's output), the path of a PEM file on the host
-        that runs the module, or a JWK as a dictionary (C(kty), C(n), C(e) for RSA; C(kty), C(crv), C(x), C(y)
-        for EC; optional C(kid), C(use), C(alg)).
+        is used and sent), the path of a PEM file on the host that runs the module, or a JWK as a dictionary
+        (C(kty), C(n), C(e) for RSA; C(kty), C(crv), C(x), C(y) for EC; optional C(kid), C(use), C(alg)).
+      - When an item holds private key material (PEM text or private JWK members), the whole option is treated
+        as C(no_log), also when the arguments are rejected, so none of it appears in the output. Prefer the
+        path of the key file, which stays visible.
       - The key ID (C(kid)) is the one in the JWK, else the RFC 7638 thumbprint of the key.
       - Keys are matched with the app's keys by key material. A missing key is added and activated, an inactive
         listed key is activated.
@@ -397,7 +399,7 @@ diff:
 
 import copy
 
-from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import AnsibleModule, _load_params
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_app_integration import (
     APPLICATION_TYPES,
@@ -458,6 +460,27 @@ class InputError(Exception):
 # --------------------------------------------------------------------------------------------
 # Input
 # --------------------------------------------------------------------------------------------
+
+def _is_private_input(value):
+    if isinstance(value, str):
+        return is_private_pem(value)
+    return isinstance(value, dict) and any(value.get(member) for member in _PRIVATE_JWK_MEMBERS)
+
+
+def private_input_given():
+    """Whether ``public_keys`` holds private key material, read from the raw arguments.
+
+    This runs before argument validation: when validation fails, Ansible reports the arguments it got,
+    so private key text must already be marked no_log by then. Only then is ``public_keys`` no_log
+    (which also hides the public values given beside it); file paths and public keys stay visible.
+    """
+    try:
+        raw = _load_params().get("public_keys")
+    except Exception:  # pylint: disable=broad-except
+        return False
+    values = raw if isinstance(raw, list) else [raw]
+    return any(_is_private_input(value) for value in values)
+
 
 def protect_private_input(module):
     """Mask private key material given in public_keys in everything the module returns."""
@@ -918,8 +941,11 @@ def argument_spec():
 
 
 def main():
+    spec = argument_spec()
+    if private_input_given():
+        spec["public_keys"]["no_log"] = True
     module = AnsibleModule(
-        argument_spec=argument_spec(),
+        argument_spec=spec,
         required_one_of=[("id", "client_id", "label")],
         supports_check_mode=True,
     )
