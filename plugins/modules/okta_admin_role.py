@@ -169,8 +169,7 @@ EXAMPLES = r"""
     that: not token_admin.changed
     fail_msg: "{{ token_admin.principal.name }} is not a super administrator"
 
-# needs: custom role. This one needs a custom role and a resource set that already exist in the org,
-# so it comes last.
+# This one needs a custom role and a resource set that already exist in the org.
 - name: Assign a custom role over a resource set (needs seeded custom role)
   identity.okta.okta_admin_role:
     app_id: "{{ service_app.app.id }}"

@@ -5,9 +5,10 @@
 """Run the EXAMPLES of every module of the collection as playbooks.
 
 For each module in ``plugins/modules/`` the ``EXAMPLES`` YAML (a list of tasks) is read without
-importing the module, tasks whose name contains ``(needs seeded custom role)`` are dropped, and the
-rest become one play (hosts localhost, connection local, no fact gathering). Before each playbook
-the Okta simulator is reset when its control URL is known. The run fails when any playbook fails.
+importing the module and becomes one play (hosts localhost, connection local, no fact gathering).
+Before each playbook the Okta simulator is reset, and the custom role and resource set that tasks
+named ``... (needs seeded custom role)`` use are seeded, when its control URL is known; without it
+(a real org) those tasks are left out. The run fails when any playbook fails.
 
 Connection (environment): ``OKTA_DOMAIN``, ``OKTA_API_TOKEN``, ``OKTA_CA_PATH`` (optional) and
 ``OKTA_SIM_CONTROL_URL`` (optional; without it nothing is reset, for example against a real org).
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import os
 import shutil
 import ssl
@@ -34,6 +36,14 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 MODULES_DIR = os.path.join(ROOT, 'plugins', 'modules')
 SKIP_MARKER = '(needs seeded custom role)'
+# What the marked examples need, seeded through the simulator's control API before each playbook.
+# Against a real org (no control URL) the marked tasks are left out instead.
+SEEDS = (
+    ('iam/roles', {'label': 'Connector log reader', 'description': 'Reads users and groups',
+                   'permissions': ['okta.users.read', 'okta.groups.read']}),
+    ('iam/resource-sets', {'label': 'All users and logs', 'description': 'Every user',
+                           'resources': ['{org_url}/api/v1/users']}),
+)
 
 
 class ExamplesError(Exception):
@@ -66,8 +76,11 @@ def read_examples(path: str) -> str | None:
     return None
 
 
-def example_tasks(text: str, where: str) -> tuple[list[dict], list[str]]:
-    """The tasks of an EXAMPLES text to run, and the names of the tasks left out."""
+def example_tasks(text: str, where: str, seeded: bool = False) -> tuple[list[dict], list[str]]:
+    """The tasks of an EXAMPLES text to run, and the names of the tasks left out.
+
+    Tasks marked as needing seeded data are kept only when ``seeded`` (the simulator seeds it).
+    """
     try:
         tasks = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -79,7 +92,7 @@ def example_tasks(text: str, where: str) -> tuple[list[dict], list[str]]:
     kept, dropped = [], []
     for task in tasks:
         name = str(task.get('name') or '')
-        if SKIP_MARKER in name:
+        if SKIP_MARKER in name and not seeded:
             dropped.append(name)
         else:
             kept.append(task)
@@ -98,19 +111,28 @@ def playbook_for(module: str, tasks: list[dict]) -> list[dict]:
     }]
 
 
-def reset_simulator(control_url: str, token: str, ca_path: str | None, timeout: float = 30.0) -> None:
-    """POST {control_url}/reset with the simulator's admin SSWS token."""
+def simulator_call(control_url: str, token: str, ca_path: str | None, path: str, body: dict,
+                   timeout: float = 30.0) -> None:
+    """POST ``body`` to ``{control_url}/{path}`` with the simulator's admin SSWS token."""
     context = ssl.create_default_context(cafile=ca_path or None)
     request = urllib.request.Request(
-        control_url.rstrip('/') + '/reset', data=b'{}', method='POST',
+        control_url.rstrip('/') + '/' + path, data=json.dumps(body).encode('utf-8'), method='POST',
         headers={'Authorization': 'SSWS %s' % token, 'Content-Type': 'application/json', 'Accept': 'application/json'})
     try:
         with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # nosec: test simulator
             response.read()
     except urllib.error.HTTPError as exc:
-        raise ExamplesError('simulator reset failed: HTTP %s' % exc.code) from exc
+        raise ExamplesError('simulator %s failed: HTTP %s' % (path, exc.code)) from exc
     except (urllib.error.URLError, OSError) as exc:
-        raise ExamplesError('simulator reset failed: %s' % exc) from exc
+        raise ExamplesError('simulator %s failed: %s' % (path, exc)) from exc
+
+
+def reset_simulator(control_url: str, token: str, ca_path: str | None, org_url: str) -> None:
+    """Reset the simulator, then seed what the marked examples need (a custom role and a resource set)."""
+    simulator_call(control_url, token, ca_path, 'reset', {})
+    for path, body in SEEDS:
+        body = json.loads(json.dumps(body).replace('{org_url}', org_url))
+        simulator_call(control_url, token, ca_path, path, body)
 
 
 def collections_path() -> str:
@@ -190,7 +212,7 @@ def main() -> int:
         where = os.path.relpath(os.path.join(MODULES_DIR, module + '.py'), ROOT)
         try:
             text = read_examples(os.path.join(MODULES_DIR, module + '.py'))
-            tasks, dropped = example_tasks(text or '', where)
+            tasks, dropped = example_tasks(text or '', where, seeded=bool(control_url))
         except (ExamplesError, SyntaxError, ValueError) as exc:
             log(str(exc))
             results.append((module, 'failed', 0))
@@ -211,7 +233,8 @@ def main() -> int:
         print('\n==================== EXAMPLES of %s (%d tasks) ====================' % (module, len(tasks)), flush=True)
         try:
             if control_url:
-                reset_simulator(control_url, env['OKTA_API_TOKEN'], env.get('OKTA_CA_PATH'))
+                reset_simulator(control_url, env['OKTA_API_TOKEN'], env.get('OKTA_CA_PATH'),
+                                'https://' + env['OKTA_DOMAIN'].replace('https://', '').rstrip('/'))
         except ExamplesError as exc:
             log('%s: %s' % (module, exc))
             results.append((module, 'failed', len(tasks)))
