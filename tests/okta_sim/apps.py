@@ -474,7 +474,7 @@ def _apply_filter(req, apps):
 @route('GET', '/api/v1/apps', **APPS_READ)
 def list_apps(store, req):
     """listApplications: q (startsWith on name or label), filter, limit/after with Link headers."""
-    apps = sorted(store.apps.values(), key=lambda a: store.seq_of.get(a['id'], 0))
+    apps = store.in_creation_order(store.apps.values())
     query = req.arg('q')
     if query:
         apps = [a for a in apps if starts_with('oidc_client', query) or starts_with(a['label'], query)]

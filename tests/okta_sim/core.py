@@ -154,6 +154,20 @@ def parse_limit(req, default, maximum):
     return min(value, maximum)
 
 
+def after_cursor(items, after, seq_of):
+    """The ``items`` (ordered by creation) that come after the object ``after`` (the page cursor).
+
+    A cursor whose object was deleted since still works, by its creation sequence number.
+    """
+    if not after:
+        return items
+    ids = [item['id'] for item in items]
+    if after in ids:
+        return items[ids.index(after) + 1:]
+    cursor = seq_of.get(after, -1)
+    return [item for item in items if seq_of.get(item['id'], 0) > cursor]
+
+
 def paginate(req, items, seq_of, render, default_limit=20, max_limit=200):
     """Cut ``items`` (already ordered by creation) into the page asked for.
 
@@ -161,14 +175,7 @@ def paginate(req, items, seq_of, render, default_limit=20, max_limit=200):
     Returns a Response with the rendered page and ``Link`` headers (rel="self", rel="next").
     """
     limit = parse_limit(req, default_limit, max_limit)
-    after = req.arg('after')
-    if after:
-        ids = [item['id'] for item in items]
-        if after in ids:
-            items = items[ids.index(after) + 1:]
-        else:
-            cursor = seq_of.get(after, -1)
-            items = [item for item in items if seq_of.get(item['id'], 0) > cursor]
+    items = after_cursor(items, req.arg('after'), seq_of)
     page = items[:limit]
     resp = Response(200, [render(item) for item in page])
     base = req.org_url + req.path

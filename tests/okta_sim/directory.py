@@ -6,7 +6,7 @@ import re
 from . import errors
 from .authz import authorize
 from .catalog import STANDARD_ROLE_LABELS
-from .core import Response, Route, paginate, parse_limit, route, scopes_for, starts_with
+from .core import Response, Route, after_cursor, paginate, parse_limit, route, scopes_for, starts_with
 from .util import iso, new_id, now, parse_iso
 
 USERS_READ = dict(category='users', access='read', scopes=scopes_for('okta.users', 'read'))
@@ -40,7 +40,7 @@ def _user_by_ref(store, req, ref):
 @route('GET', '/api/v1/users', **USERS_READ)
 def list_users(store, req):
     """listUsers: ``q`` (startsWith on firstName, lastName, email or login) and a minimal ``search``."""
-    users = sorted(store.users.values(), key=lambda u: store.seq_of.get(u['id'], 0))
+    users = store.in_creation_order(store.users.values())
     query = req.arg('q')
     if query:
         users = [u for u in users if any(starts_with(u['profile'].get(f), query)
@@ -229,7 +229,7 @@ def render_group(req, group):
 @route('GET', '/api/v1/groups', **GROUPS_READ)
 def list_groups(store, req):
     """listGroups: ``q`` (startsWith on name) and a minimal ``search``/``filter`` (eq on type, id, profile.name)."""
-    groups = sorted(store.groups.values(), key=lambda g: store.seq_of.get(g['id'], 0))
+    groups = store.in_creation_order(store.groups.values())
     query = req.arg('q')
     if query:
         groups = [g for g in groups if starts_with(g['profile']['name'], query)]
@@ -269,7 +269,7 @@ def render_api_token(req, record):
 
 def _live_tokens(store):
     current = now()
-    return [t for t in sorted(store.api_tokens.values(), key=lambda t: store.seq_of.get(t['id'], 0))
+    return [t for t in store.in_creation_order(store.api_tokens.values())
             if not t['revoked'] and t['expiresAt'] > current]
 
 
@@ -331,11 +331,7 @@ def render_resource_set(req, resource_set):
 def _wrapped_page(req, items, key, render, seq_of):
     """IAM lists: ``{"roles": [...], "_links": {...}}`` with an ``after`` cursor in ``_links.next``."""
     limit = parse_limit(req, 100, 100)
-    after = req.arg('after')
-    if after:
-        ids = [item['id'] for item in items]
-        items = items[ids.index(after) + 1:] if after in ids else \
-            [i for i in items if seq_of.get(i['id'], 0) > seq_of.get(after, -1)]
+    items = after_cursor(items, req.arg('after'), seq_of)
     page = items[:limit]
     links = {}
     if len(items) > limit:
@@ -388,7 +384,7 @@ def create_resource_set(store, body):
 @route('GET', '/api/v1/iam/roles', **ROLES_READ)
 def list_iam_roles(store, req):
     """listRoles."""
-    roles = sorted(store.iam_roles.values(), key=lambda r: store.seq_of.get(r['id'], 0))
+    roles = store.in_creation_order(store.iam_roles.values())
     return _wrapped_page(req, roles, 'roles', lambda r: render_iam_role(req, r), store.seq_of)
 
 
@@ -410,7 +406,7 @@ def read_iam_role(store, req):
 @route('GET', '/api/v1/iam/resource-sets', **ROLES_READ)
 def list_resource_sets(store, req):
     """listResourceSets."""
-    sets = sorted(store.resource_sets.values(), key=lambda r: store.seq_of.get(r['id'], 0))
+    sets = store.in_creation_order(store.resource_sets.values())
     return _wrapped_page(req, sets, 'resource-sets', lambda r: render_resource_set(req, r), store.seq_of)
 
 

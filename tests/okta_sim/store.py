@@ -39,6 +39,10 @@ class Store:
         self.seq_of[object_id] = seq
         return seq
 
+    def in_creation_order(self, objects):
+        """The objects (dicts with an ``id``) in the order they were created, as Okta lists them."""
+        return sorted(objects, key=lambda obj: self.seq_of.get(obj['id'], 0))
+
     def reset(self):
         """Back to the seeded state: the admin, its API token and the Everyone group."""
         with self.lock:
