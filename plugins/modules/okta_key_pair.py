@@ -187,29 +187,25 @@ import errno
 import os
 import re
 import tempfile
-import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import OktaConfigError
+from ansible_collections.identity.okta.plugins.module_utils._okta_client import (
+    CRYPTOGRAPHY_IMPORT_ERROR,
+    JWT_IMPORT_ERROR,
+    OktaConfigError,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_keys import (
     MIN_RSA_BITS,
     generate_private_key_pem,
     public_jwk,
 )
 
-CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
-except ImportError:  # pragma: no cover
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
-
-JWT_IMPORT_ERROR = None
-try:
-    import jwt  # noqa: F401 pylint: disable=unused-import
-except ImportError:  # pragma: no cover
-    JWT_IMPORT_ERROR = traceback.format_exc()
+except ImportError:  # pragma: no cover - reported through CRYPTOGRAPHY_IMPORT_ERROR
+    pass
 
 MAX_KEY_FILE_BYTES = 64 * 1024
 _OCTAL_MODE = re.compile(r"^(0o?)?[0-7]{3,4}$")
