@@ -41,7 +41,7 @@ help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
 	@echo "make test         run every suite below and print a summary"
 	@echo "make unit         pytest tests/unit"
-	@echo "make sim-test     pytest tests/sim (the Okta simulator)"
+	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
 	@echo "make molecule     molecule test --all (every scenario in extensions/molecule) with the simulator up"
 	@echo "make sanity       ansible-test sanity on a copy of the collection"
@@ -113,7 +113,7 @@ unit: venv collection-link
 
 sim-test: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)"
-	$(call run_pytest,tests/sim)
+	$(call run_pytest,tests/okta_sim_tests)
 
 integration: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)"
@@ -142,9 +142,9 @@ build-check: venv
 	python tests/tools/build_check.py
 
 conformance: venv
-	@test -f tests/sim/conformance.py || { echo "conformance: tests/sim/conformance.py is missing"; exit 1; }
+	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
-	python tests/sim/conformance.py "$(EXCHANGE_DIR)"
+	python tests/tools/conformance.py "$(EXCHANGE_DIR)"
 
 # --- housekeeping ------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Validate exchange logs written by the Okta simulator against Okta's OpenAPI descriptions.
 
-Usage: ``python tests/sim/conformance.py [DIR ...]`` (default: ``tests/output/exchanges``); exits 1 and
+Usage: ``python tests/tools/conformance.py [DIR ...]`` (default: ``tests/output/exchanges``); exits 1 and
 prints every violation when a request or a response doesn't conform, 2 when there is no log at all.
 
 The descriptions are looked up in ``$OKTA_OPENAPI_DIR`` or ``../shared/okta-openapi`` next to the repository.

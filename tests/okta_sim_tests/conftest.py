@@ -1,4 +1,8 @@
-"""Fixtures of the simulator suite: one simulator per session, reset before each test."""
+"""Fixtures of the simulator's test suite: one simulator per session, reset before each test.
+
+The simulator itself is tests/okta_sim; the OpenAPI conformance checker that test_conformance.py
+drives is tests/tools/conformance.py (put on sys.path here).
+"""
 
 import base64
 import hashlib
@@ -18,6 +22,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SIM_DIR = os.path.join(REPO_ROOT, 'tests', 'okta_sim')
+TOOLS_DIR = os.path.join(REPO_ROOT, 'tests', 'tools')
+if TOOLS_DIR not in sys.path:
+    sys.path.insert(0, TOOLS_DIR)
 EXCHANGE_DIR = os.environ.get('OKTA_SIM_EXCHANGE_LOG_DIR') or os.path.join(REPO_ROOT, 'tests', 'output', 'exchanges')
 INVALID_HEADER = 'X-Okta-Sim-Expect-Invalid'
 
