@@ -22,6 +22,8 @@ class Request:
         self.params = {}
         self.principal = None
         self.route = None
+        # Largest page a list answers with (None: Okta's own limits); set by the simulator.
+        self.page_size = None
         self._json = None
         self._json_loaded = False
 
@@ -154,6 +156,15 @@ def parse_limit(req, default, maximum):
     return min(value, maximum)
 
 
+def page_limit(req, default, maximum):
+    """The size of the page to answer with: ``limit``, capped by the simulator's page size when one is set.
+
+    Only lists that link to their next page use it, so a small page size never hides items.
+    """
+    limit = parse_limit(req, default, maximum)
+    return min(limit, req.page_size) if req.page_size else limit
+
+
 def after_cursor(items, after, seq_of):
     """The ``items`` (ordered by creation) that come after the object ``after`` (the page cursor).
 
@@ -174,7 +185,7 @@ def paginate(req, items, seq_of, render, default_limit=20, max_limit=200):
     The ``after`` cursor is the id of the last object of the previous page, as with Okta.
     Returns a Response with the rendered page and ``Link`` headers (rel="self", rel="next").
     """
-    limit = parse_limit(req, default_limit, max_limit)
+    limit = page_limit(req, default_limit, max_limit)
     items = after_cursor(items, req.arg('after'), seq_of)
     page = items[:limit]
     resp = Response(200, [render(item) for item in page])

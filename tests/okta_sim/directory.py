@@ -6,7 +6,7 @@ import re
 from . import errors
 from .authz import authorize
 from .catalog import STANDARD_ROLE_LABELS
-from .core import Response, Route, after_cursor, paginate, parse_limit, route, scopes_for, starts_with
+from .core import Response, Route, after_cursor, page_limit, paginate, parse_limit, route, scopes_for, starts_with
 from .util import iso, new_id, now, parse_iso
 
 USERS_READ = dict(category='users', access='read', scopes=scopes_for('okta.users', 'read'))
@@ -330,7 +330,7 @@ def render_resource_set(req, resource_set):
 
 def _wrapped_page(req, items, key, render, seq_of):
     """IAM lists: ``{"roles": [...], "_links": {...}}`` with an ``after`` cursor in ``_links.next``."""
-    limit = parse_limit(req, 100, 100)
+    limit = page_limit(req, 100, 100)
     items = after_cursor(items, req.arg('after'), seq_of)
     page = items[:limit]
     links = {}

@@ -40,12 +40,81 @@ def _redact(value):
     return value
 
 
-class Simulator:
-    """State shared by every connection: the store, limits, faults and logs."""
+def encode_response(resp):
+    """The status, headers and body bytes that go on the wire for a :class:`core.Response`."""
+    payload = b'' if resp.body is None else dumps(resp.body).encode('utf-8')
+    headers = []
+    names = {header[0].lower() for header in resp.headers}
+    if resp.status != 204:
+        if resp.body is not None and 'content-type' not in names:
+            headers.append(('Content-Type', 'application/json'))
+        headers.append(('Content-Length', str(len(payload))))
+    headers.extend(resp.headers)
+    return resp.status, headers, payload
 
-    def __init__(self, store, limiter, exchange_log_path=None):
+
+def exchange_entry(req, resp, fault):
+    """One exchange-log line (credentials are never written); ``resp`` is None for a dropped connection."""
+    headers = {name: req.header(name) for name in RECORDED_REQUEST_HEADERS if req.header(name) is not None}
+    if req.header('Authorization') is not None:
+        scheme = authz.split_authorization(req.header('Authorization'))[0]
+        headers['Authorization'] = AUTH_SCHEMES.get(scheme, 'unrecognized')
+    if req.header('DPoP') is not None:
+        headers['DPoP'] = 'present'
+    request_body = None
+    if req.body:
+        if req.content_type == 'application/x-www-form-urlencoded':
+            pairs = parse_qsl(req.body.decode('utf-8', 'replace'), keep_blank_values=True)
+            request_body = urlencode([(k, '*' * len(v) if k in REDACTED_FIELDS else v) for k, v in pairs])
+        else:
+            try:
+                request_body = _redact(json.loads(req.body.decode('utf-8')))
+            except (ValueError, UnicodeDecodeError):
+                request_body = req.body.decode('utf-8', 'replace')
+    entry = {'method': req.method, 'path': req.path, 'query': req.raw_query, 'host': req.host,
+             'request_headers': headers, 'request_body': request_body,
+             'status': resp.status if resp else None, 'response_headers': {}, 'response_body': None,
+             'fault': fault.id if fault else None,
+             'expect_invalid_request': req.header('X-Okta-Sim-Expect-Invalid')}
+    if resp is not None:
+        merged = {}
+        for name, value in resp.headers:
+            merged[name] = merged[name] + ', ' + value if name in merged else value
+        if resp.body is not None:
+            merged.setdefault('Content-Type', 'application/json')
+        entry['response_headers'] = merged
+        entry['response_body'] = _redact(resp.body)
+    return entry
+
+
+class Dispatched:
+    """What the pipeline made of one request: the response (None for a dropped connection), its
+    sequence number in the request log (None for control requests) and the fault that answered it."""
+
+    def __init__(self, response, seq=None, fault=None):
+        self.response = response
+        self.seq = seq
+        self.fault = fault
+
+    @property
+    def dropped(self):
+        """Whether the connection is to be closed without an answer."""
+        return self.response is None
+
+
+class Simulator:
+    """State shared by every connection: the store, limits, faults and logs.
+
+    ``page_size`` caps the pages of the paginated lists (apps, app group assignments, users, groups,
+    custom roles, resource sets); None keeps Okta's limits.
+    """
+
+    def __init__(self, store, limiter, exchange_log_path=None, page_size=None):
+        if page_size is not None and (isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1):
+            raise ValueError('page_size must be a positive integer')
         self.store = store
         self.limiter = limiter
+        self.page_size = page_size
         self.default_window = limiter.window
         self.default_limits = dict(limiter.limits)
         self.faults = FaultInjector()
@@ -97,8 +166,32 @@ class Simulator:
             self._requests = []
 
     # -- pipeline ---------------------------------------------------------------------------
+    def dispatch(self, req):
+        """The whole pipeline of one request, as the HTTPS handler runs it: the control API, or else
+        a sequence number, injected faults (delay, drop, status), :meth:`handle` and the request and
+        exchange logs. Returns a :class:`Dispatched`."""
+        if req.path == '/__sim__' or req.path.startswith('/__sim__/'):
+            return Dispatched(control.handle(self, req))
+        seq = self.next_seq()
+        fault = self.faults.take(req.method, req.path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                self.record(seq, req, None, exchange_entry(req, None, fault))
+                return Dispatched(None, seq, fault)
+            if fault.status is not None:
+                resp = self.fault_response(fault, req)
+                self.record(seq, req, resp.status, exchange_entry(req, resp, fault))
+                return Dispatched(resp, seq, fault)
+        resp = self.handle(req)
+        # Logged before the response leaves, so a client that got it always finds it in the logs.
+        self.record(seq, req, resp.status, exchange_entry(req, resp, None))
+        return Dispatched(resp, seq, None)
+
     def handle(self, req):
         """Run an Okta API request through rate limits, routing, auth and the handler."""
+        req.page_size = self.page_size
         bucket = core.bucket_for(req.path)
         allowed, limit_headers = self.limiter.hit(bucket)
         if not allowed:
@@ -170,14 +263,9 @@ class Handler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length > 0 else b''
 
     def _send(self, resp):
-        payload = b'' if resp.body is None else dumps(resp.body).encode('utf-8')
-        self.send_response(resp.status)
-        names = {header[0].lower() for header in resp.headers}
-        if resp.status != 204:
-            if resp.body is not None and 'content-type' not in names:
-                self.send_header('Content-Type', 'application/json')
-            self.send_header('Content-Length', str(len(payload)))
-        for name, value in resp.headers:
+        status, headers, payload = encode_response(resp)
+        self.send_response(status)
+        for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
         if payload and self.command != 'HEAD':
@@ -194,60 +282,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         host = self.headers.get('Host') or self.server.default_host
         req = core.Request(self.command, parsed.path, parsed.query, self.headers, body, host)
-        if parsed.path == '/__sim__' or parsed.path.startswith('/__sim__/'):
-            self._send(control.handle(sim, req))
+        outcome = sim.dispatch(req)
+        if outcome.dropped:
+            self.close_connection = True
             return
-        seq = sim.next_seq()
-        fault = sim.faults.take(req.method, req.path)
-        if fault is not None:
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.drop:
-                sim.record(seq, req, None, self._exchange(req, None, None, fault))
-                self.close_connection = True
-                return
-            if fault.status is not None:
-                resp = sim.fault_response(fault, req)
-                sim.record(seq, req, resp.status, self._exchange(req, resp, resp.body, fault))
-                self._send(resp)
-                return
-        resp = sim.handle(req)
-        # Logged before the response leaves, so a client that got it always finds it in the logs.
-        sim.record(seq, req, resp.status, self._exchange(req, resp, resp.body, None))
-        self._send(resp)
-
-    def _exchange(self, req, resp, body, fault):
-        """One exchange-log line (credentials are never written)."""
-        headers = {name: req.header(name) for name in RECORDED_REQUEST_HEADERS if req.header(name) is not None}
-        if req.header('Authorization') is not None:
-            scheme = authz.split_authorization(req.header('Authorization'))[0]
-            headers['Authorization'] = AUTH_SCHEMES.get(scheme, 'unrecognized')
-        if req.header('DPoP') is not None:
-            headers['DPoP'] = 'present'
-        request_body = None
-        if req.body:
-            if req.content_type == 'application/x-www-form-urlencoded':
-                pairs = parse_qsl(req.body.decode('utf-8', 'replace'), keep_blank_values=True)
-                request_body = urlencode([(k, '*' * len(v) if k in REDACTED_FIELDS else v) for k, v in pairs])
-            else:
-                try:
-                    request_body = _redact(json.loads(req.body.decode('utf-8')))
-                except (ValueError, UnicodeDecodeError):
-                    request_body = req.body.decode('utf-8', 'replace')
-        entry = {'method': req.method, 'path': req.path, 'query': req.raw_query, 'host': req.host,
-                 'request_headers': headers, 'request_body': request_body,
-                 'status': resp.status if resp else None, 'response_headers': {}, 'response_body': None,
-                 'fault': fault.id if fault else None,
-                 'expect_invalid_request': req.header('X-Okta-Sim-Expect-Invalid')}
-        if resp is not None:
-            merged = {}
-            for name, value in resp.headers:
-                merged[name] = merged[name] + ', ' + value if name in merged else value
-            if body is not None:
-                merged.setdefault('Content-Type', 'application/json')
-            entry['response_headers'] = merged
-            entry['response_body'] = _redact(body)
-        return entry
+        self._send(outcome.response)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
 
@@ -287,6 +326,13 @@ class SimServer(ThreadingHTTPServer):
                 pass
 
 
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError('must be at least 1')
+    return value
+
+
 def parse_args(argv):
     """Command-line options."""
     parser = argparse.ArgumentParser(prog='okta_sim', description='Offline simulator of the Okta API (HTTPS).')
@@ -297,6 +343,8 @@ def parse_args(argv):
     parser.add_argument('--exchange-log', help='append one JSON line per Okta API exchange to this file')
     parser.add_argument('--rate-limit-window', type=float, default=DEFAULT_WINDOW,
                         help='rate-limit window in seconds (default 60)')
+    parser.add_argument('--page-size', type=_positive_int, default=None,
+                        help='largest page of the paginated lists (default: the limits Okta applies)')
     for bucket, limit in DEFAULT_LIMITS.items():
         parser.add_argument('--rate-limit-' + bucket.replace('_', '-'), type=int, default=limit, dest='limit_' + bucket,
                             help='requests per window for the %s bucket (default %d)' % (bucket, limit))
@@ -317,7 +365,7 @@ def main(argv=None):
         exchange_log = os.path.join(os.environ['OKTA_SIM_EXCHANGE_LOG_DIR'], 'exchanges-%d.jsonl' % os.getpid())
     limiter = RateLimiter(args.rate_limit_window, {b: getattr(args, 'limit_' + b) for b in DEFAULT_LIMITS})
     store = Store(admin_token=args.api_token)
-    sim = Simulator(store, limiter, exchange_log)
+    sim = Simulator(store, limiter, exchange_log, page_size=args.page_size)
     server = SimServer((args.host, args.port), context, sim)
     thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
     thread.start()
