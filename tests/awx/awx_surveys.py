@@ -2,8 +2,9 @@
 
 Each survey file in meta/awx/surveys/ is derived from one entry point of one role
 (roles/<role>/meta/argument_specs.yml), so that a survey cannot ask for a variable the role does not
-take, offer a choice it refuses, or default to something else than the role does. The playbook
-playbooks/awx/configure_controller.yml registers the surveys with the job templates.
+take, offer a choice it refuses, or default to something else than the role does.
+meta/awx/job_templates.json lists the job templates (name, playbook, authentication type, survey
+file) that playbooks/awx/configure_controller.yml registers with those surveys.
 
 What a survey leaves out, on purpose:
 
@@ -14,7 +15,7 @@ What a survey leaves out, on purpose:
   template's extra variables.
 
 Usage:
-  python tests/awx/awx_surveys.py           write meta/awx/surveys/*.json
+  python tests/awx/awx_surveys.py           write meta/awx/job_templates.json and meta/awx/surveys/*.json
   python tests/awx/awx_surveys.py --check   exit 1 when a file differs from what would be written
 """
 
@@ -29,7 +30,9 @@ import sys
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SURVEY_DIR = os.path.join(ROOT, 'meta', 'awx', 'surveys')
+AWX_DIR = os.path.join(ROOT, 'meta', 'awx')
+SURVEY_DIR = os.path.join(AWX_DIR, 'surveys')
+INDEX_NAME = 'job_templates.json'
 
 # (role, entry point, operation, playbook): one job template each
 TEMPLATES = (
@@ -165,11 +168,16 @@ def survey(role: str, entry_point: str, operation: str) -> dict:
     spec = load_argument_specs(role)[entry_point]
     items = [item for item in (question(name, option) for name, option in (spec.get('options') or {}).items()) if item]
     return {
-        'name': 'Okta connection: %s (%s)' % (OPERATION_TITLES[operation], AUTH_TYPE_TITLES[role]),
+        'name': template_name(role, operation),
         'description': 'Generated from the %s entry point of the identity.okta.%s role by tests/awx/awx_surveys.py; '
                        'do not edit by hand.' % (entry_point, role),
         'spec': items,
     }
+
+
+def template_name(role: str, operation: str) -> str:
+    """Name of the job template (and of its survey)."""
+    return 'Okta connection: %s (%s)' % (OPERATION_TITLES[operation], AUTH_TYPE_TITLES[role])
 
 
 def survey_filename(role: str, operation: str) -> str:
@@ -182,10 +190,26 @@ def render(data: dict) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + '\n'
 
 
+def job_templates() -> list[dict]:
+    """The job templates, in the order of TEMPLATES."""
+    return [
+        {
+            'name': template_name(role, operation),
+            'auth_type': role,
+            'operation': operation,
+            'playbook': playbook,
+            'survey': survey_filename(role, operation),
+        }
+        for role, _entry_point, operation, playbook in TEMPLATES
+    ]
+
+
 def generated() -> dict[str, str]:
-    """File name -> content of every survey file."""
-    return {survey_filename(role, operation): render(survey(role, entry_point, operation))
-            for role, entry_point, operation, _playbook in TEMPLATES}
+    """Path relative to meta/awx -> content, for the index and every survey file."""
+    files = {'surveys/' + survey_filename(role, operation): render(survey(role, entry_point, operation))
+             for role, entry_point, operation, _playbook in TEMPLATES}
+    files[INDEX_NAME] = render({'job_templates': job_templates()})
+    return files
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -195,14 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = generated()
     stale = []
-    existing = set(os.listdir(SURVEY_DIR)) if os.path.isdir(SURVEY_DIR) else set()
+    existing = set('surveys/' + name for name in os.listdir(SURVEY_DIR)) if os.path.isdir(SURVEY_DIR) else set()
     for name in sorted(existing - set(files)):
         if name.endswith('.json'):
             stale.append(name)
             if not args.check:
-                os.remove(os.path.join(SURVEY_DIR, name))
+                os.remove(os.path.join(AWX_DIR, name))
     for name, content in sorted(files.items()):
-        path = os.path.join(SURVEY_DIR, name)
+        path = os.path.join(AWX_DIR, name)
         current = None
         if os.path.exists(path):
             with open(path, encoding='utf-8') as handle:
@@ -210,15 +234,15 @@ def main(argv: list[str] | None = None) -> int:
         if current != content:
             stale.append(name)
             if not args.check:
-                os.makedirs(SURVEY_DIR, exist_ok=True)
+                os.makedirs(os.path.dirname(path), exist_ok=True)
                 with open(path, 'w', encoding='utf-8') as handle:
                     handle.write(content)
     if args.check:
         for name in stale:
-            print('out of date: meta/awx/surveys/%s (run python tests/awx/awx_surveys.py)' % name)
+            print('out of date: meta/awx/%s (run python tests/awx/awx_surveys.py)' % name)
         return 1 if stale else 0
     for name in stale:
-        print('wrote meta/awx/surveys/%s' % name)
+        print('wrote meta/awx/%s' % name)
     return 0
 
 
