@@ -2,30 +2,49 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Common module options and glue between AnsibleModule and the Okta client.
+"""The module base every identity.okta module uses, and the engine base of their logic.
+
+A module file holds its documentation, its own options and a short ``main()``::
+
+    def main():
+        module = OktaModule(argument_spec=dict(...), mutually_exclusive=[...])
+        module.run(ScopesEngine)
+
+:class:`OktaModule` merges the common options (see the ``identity.okta.okta`` doc fragment), checks
+the Python libraries, builds the client with the engine's default management scopes, runs the
+engine, and turns any :class:`OktaError` into a failed result with ``okta_error`` details and the
+partial progress (what the run had already done). :class:`OktaEngine` is the base of the
+plan/apply logic in the ``_okta_engine_*`` files: it keeps the result (``changed``, ``actions``,
+``diff``) and what was done, so that a failure can say so.
 
 This is a private module: its interface may change without notice.
 """
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import (
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     CRYPTOGRAPHY_IMPORT_ERROR,
     JWT_IMPORT_ERROR,
-    REQUESTS_IMPORT_ERROR,
-    OktaApiError,
-    OktaClient,
-    OktaConfigError,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
     OktaConnectionError,
     OktaError,
+    OktaInputError,
+    OktaLookupError,
+    OktaPermissionError,
+    error_details,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_transport import (
+    REQUESTS_IMPORT_ERROR,
+    OktaClient,
     normalize_okta_domain,
 )
 
 
 def okta_argument_spec():
-    """The options every module shares; see the ``identity.okta.okta`` doc fragment."""
+    """The options every Okta API module shares; see the ``identity.okta.okta`` doc fragment."""
     return dict(
         okta_domain=dict(type="str", required=True, fallback=(env_fallback, ["OKTA_DOMAIN", "OKTA_CLIENT_ORGURL"])),
         api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["OKTA_API_TOKEN", "OKTA_CLIENT_TOKEN"])),
@@ -40,14 +59,6 @@ def okta_argument_spec():
     )
 
 
-def check_required_libs(module):
-    """Fail the module when a runtime Python dependency is missing."""
-    for name, error in (("requests", REQUESTS_IMPORT_ERROR), ("PyJWT", JWT_IMPORT_ERROR),
-                        ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
-        if error:
-            module.fail_json(msg=missing_required_lib(name), exception=error)
-
-
 def split_scopes(values):
     """Scopes may come as a list, or as one string separated by spaces or commas (environment)."""
     result = []
@@ -58,56 +69,7 @@ def split_scopes(values):
     return result
 
 
-def okta_domain_from_module(module):
-    """``(host, org_url)`` from the module's ``okta_domain``, failing the module on a bad value."""
-    try:
-        return normalize_okta_domain(module.params.get("okta_domain"))
-    except OktaConfigError as exc:
-        module.fail_json(msg=str(exc))
-
-
-def okta_client_from_module(module, default_scopes=None, required=True):
-    """Build an :class:`OktaClient` from the common options.
-
-    Exactly one authentication method must be given: ``api_token``, or ``auth_client_id`` with
-    ``auth_private_key``. With ``required=False`` and no credentials at all, returns ``None``.
-    """
-    check_required_libs(module)
-    params = module.params
-    api_token = params.get("api_token")
-    client_id = params.get("auth_client_id")
-    private_key = params.get("auth_private_key")
-    if api_token and (client_id or private_key):
-        module.fail_json(
-            msg="Give exactly one way to authenticate to Okta: api_token (OKTA_API_TOKEN), or "
-                "auth_client_id with auth_private_key (OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY), not both.")
-    if not api_token and not client_id and not private_key:
-        if not required:
-            okta_domain_from_module(module)
-            return None
-        module.fail_json(
-            msg="No Okta management credentials: set api_token (or OKTA_API_TOKEN), or auth_client_id and "
-                "auth_private_key (or OKTA_API_CLIENT_ID and OKTA_API_PRIVATE_KEY) for OAuth 2.0 client "
-                "credentials with a private_key_jwt assertion.")
-    if private_key and not client_id:
-        module.fail_json(msg="auth_private_key is set but auth_client_id is missing: give the client ID of the "
-                             "API Services app that owns the key.")
-    scopes = split_scopes(params.get("auth_scopes")) or list(default_scopes or [])
-    try:
-        return OktaClient(
-            params.get("okta_domain"),
-            api_token=api_token,
-            client_id=client_id,
-            private_key=private_key,
-            private_key_id=params.get("auth_private_key_id"),
-            scopes=scopes,
-            **okta_transport_kwargs(params)
-        )
-    except OktaConfigError as exc:
-        module.fail_json(msg=str(exc))
-
-
-def okta_transport_kwargs(params):
+def transport_kwargs(params):
     """The TLS, timeout and retry settings of the common options, as :class:`OktaClient` arguments."""
     return dict(
         validate_certs=params.get("validate_certs"),
@@ -117,27 +79,135 @@ def okta_transport_kwargs(params):
     )
 
 
-def okta_fail(module, exc, msg=None, **result):
-    """Fail the module from an :class:`OktaError`, with Okta's error details in the result."""
-    details = {}
-    if isinstance(exc, OktaApiError):
-        details["okta_error"] = exc.as_dict()
-    elif isinstance(exc, OktaConnectionError):
-        details["okta_error"] = dict(kind=exc.kind)
+def management_client(params, default_scopes=(), required=True):
+    """The management client from the common options; ``None`` when optional and no credentials are given.
+
+    Exactly one authentication method must be given: ``api_token``, or ``auth_client_id`` with
+    ``auth_private_key``. Raises :class:`OktaInputError` otherwise.
+    """
+    api_token = params.get("api_token")
+    client_id = params.get("auth_client_id")
+    private_key = params.get("auth_private_key")
+    if api_token and (client_id or private_key):
+        raise OktaInputError(
+            "Give exactly one way to authenticate to Okta: api_token (OKTA_API_TOKEN), or auth_client_id with "
+            "auth_private_key (OKTA_API_CLIENT_ID, OKTA_API_PRIVATE_KEY), not both.", "api_token")
+    if not api_token and not client_id and not private_key:
+        if not required:
+            normalize_okta_domain(params.get("okta_domain"))
+            return None
+        raise OktaInputError(
+            "No Okta management credentials: set api_token (or OKTA_API_TOKEN), or auth_client_id and "
+            "auth_private_key (or OKTA_API_CLIENT_ID and OKTA_API_PRIVATE_KEY) for OAuth 2.0 client "
+            "credentials with a private_key_jwt assertion.", "api_token")
+    if private_key and not client_id:
+        raise OktaInputError("auth_private_key is set but auth_client_id is missing: give the client ID of the "
+                             "API Services app that owns the key.", "auth_client_id")
+    scopes = split_scopes(params.get("auth_scopes")) or list(default_scopes or [])
+    return OktaClient(
+        params.get("okta_domain"),
+        api_token=api_token,
+        client_id=client_id,
+        private_key=private_key,
+        private_key_id=params.get("auth_private_key_id"),
+        scopes=scopes,
+        **transport_kwargs(params)
+    )
+
+
+class OktaEngine(object):
+    """The plan/apply logic of one module run.
+
+    Subclasses set ``default_scopes`` (the management scopes of the operations they call, from the
+    catalogue) and ``client_required``, and implement :meth:`run`, which returns the result. They
+    record what they plan with :meth:`plan` and what they did with :meth:`did`; :attr:`context`
+    can name the step in progress ("Could not grant the scope ...") for the failure message.
+    """
+
+    default_scopes = ()
+    client_required = True
+    uses_client = True
+
+    def __init__(self, module, client):
+        self.module = module
+        self.client = client
+        self.params = module.params
+        self.check_mode = module.check_mode
+        self.diff_mode = module._diff
+        self.result = dict(changed=False, actions=[])
+        self.done = []
+        self.context = None
+
+    def plan(self, *actions):
+        self.result["actions"].extend(actions)
+
+    def did(self, what):
+        """Record a change that was made (a past-tense phrase such as ``granted okta.logs.read``)."""
+        self.done.append(what)
+        self.result["changed"] = True
+
+    def done_text(self):
+        return "; ".join(self.done)
+
+    def run(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class OktaModule(AnsibleModule):
+    """AnsibleModule with the common Okta options, client construction and uniform error results."""
+
+    def __init__(self, argument_spec=None, okta_options=True, **kwargs):
+        spec = okta_argument_spec() if okta_options else {}
+        spec.update(argument_spec or {})
+        kwargs.setdefault("supports_check_mode", True)
+        super(OktaModule, self).__init__(argument_spec=spec, **kwargs)
+        for name, error in (("requests", REQUESTS_IMPORT_ERROR if okta_options else None),
+                            ("PyJWT", JWT_IMPORT_ERROR), ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
+            if error:
+                self.fail_json(msg=missing_required_lib(name), exception=error)
+
+    def run(self, engine_class, **base_result):
+        """Run the engine and exit with its result, or fail with the error and the partial progress."""
+        engine = None
+        client = None
+        try:
+            if engine_class.uses_client:
+                client = management_client(self.params, engine_class.default_scopes,
+                                           required=engine_class.client_required)
+            engine = engine_class(self, client)
+            engine.result.update(base_result)
+            result = engine.run()
+        except OktaError as exc:
+            self.fail_okta(exc, engine, client, base_result)
+        self.exit_json(**result)
+
+    def fail_okta(self, exc, engine, client, base_result=None):
+        result = dict(base_result or {})
+        done = []
+        if engine is not None:
+            result.update(engine.result)
+            done = engine.done
+            result["changed"] = bool(done)
+        details = error_details(exc)
+        if details:
+            result["okta_error"] = details
+        self.fail_json(msg=failure_message(exc, engine, client), **result)
+
+
+def failure_message(exc, engine, client):
+    """The message of a failed run: the error, and what the run had done before it."""
     text = str(exc)
-    if msg:
-        text = "%s: %s" % (msg, text)
-    result.update(details)
-    module.fail_json(msg=text, **result)
-
-
-__all__ = [
-    "OktaError",
-    "check_required_libs",
-    "okta_argument_spec",
-    "okta_client_from_module",
-    "okta_domain_from_module",
-    "okta_fail",
-    "okta_transport_kwargs",
-    "split_scopes",
-]
+    if isinstance(exc, (OktaInputError, OktaLookupError)) and not (engine and engine.done):
+        # Found before anything was sent that changes the org.
+        return text
+    if engine is not None and engine.done:
+        tail = ("Before this failure the run had already %s; those changes were kept. Nothing else was changed."
+                % engine.done_text())
+    elif isinstance(exc, OktaConnectionError) and client is not None and client.write_count:
+        tail = "The last change may or may not have been made: run the task again to converge."
+    else:
+        tail = "Nothing was changed."
+    context = engine.context if engine is not None else None
+    if context and not isinstance(exc, OktaPermissionError):
+        return "%s. %s Okta said: %s" % (context, tail, text)
+    return "%s %s" % (text, tail)

@@ -336,86 +336,36 @@ token_metadata:
       type: str
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import (
-    OktaClient,
-    OktaConfigError,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_connection_test import (
-    AUTH_TYPES,
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import AUTH_TYPES
+from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connection_test import (
     DEFAULT_REQUIRED_ROLES,
-    MANAGEMENT_SCOPES,
-    ConnectionTest,
+    ConnectionTestEngine,
 )
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import (
-    check_required_libs,
-    okta_argument_spec,
-    okta_client_from_module,
-    okta_transport_kwargs,
-    split_scopes,
-)
-
-
-def argument_spec():
-    spec = okta_argument_spec()
-    spec.update(
-        auth_type=dict(type="str", required=True, choices=list(AUTH_TYPES)),
-        client_id=dict(type="str"),
-        private_key=dict(type="str", no_log=True),
-        private_key_id=dict(type="str", no_log=False),
-        client_secret=dict(type="str", no_log=True),
-        refresh_token=dict(type="str", no_log=True),
-        api_key=dict(type="str", no_log=True),
-        scopes=dict(type="list", elements="str"),
-        redirect_uri=dict(type="str"),
-        required_roles=dict(type="list", elements="str", default=list(DEFAULT_REQUIRED_ROLES)),
-        fail_on_error=dict(type="bool", default=True),
-    )
-    return spec
-
-
-def connection_client(module):
-    """The client for the connection's own calls: with the API key for api_key, else without credentials."""
-    params = module.params
-    try:
-        return OktaClient(
-            params["okta_domain"],
-            api_token=params.get("api_key") if params["auth_type"] == "api_key" else None,
-            **okta_transport_kwargs(params)
-        )
-    except OktaConfigError as exc:
-        module.fail_json(msg=str(exc))
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        supports_check_mode=True,
+    module = OktaModule(
+        argument_spec=dict(
+            auth_type=dict(type="str", required=True, choices=list(AUTH_TYPES)),
+            client_id=dict(type="str"),
+            private_key=dict(type="str", no_log=True),
+            private_key_id=dict(type="str", no_log=False),
+            client_secret=dict(type="str", no_log=True),
+            refresh_token=dict(type="str", no_log=True),
+            api_key=dict(type="str", no_log=True),
+            scopes=dict(type="list", elements="str"),
+            redirect_uri=dict(type="str"),
+            required_roles=dict(type="list", elements="str", default=list(DEFAULT_REQUIRED_ROLES)),
+            fail_on_error=dict(type="bool", default=True),
+        ),
         required_if=[
             ("auth_type", "client_credentials", ("client_id", "private_key")),
             ("auth_type", "authorization_code", ("client_id", "client_secret")),
             ("auth_type", "api_key", ("api_key",)),
         ],
     )
-    check_required_libs(module)
-    params = dict(module.params)
-    params["scopes"] = split_scopes(params.get("scopes"))
-
-    test = ConnectionTest(params)
-    if test.check_domain():
-        test.conn = connection_client(module)
-        if params["auth_type"] != "api_key":
-            test.mgmt = okta_client_from_module(module, default_scopes=MANAGEMENT_SCOPES, required=False)
-        test.run()
-
-    module.no_log_values.update(test.secrets())
-    for warning in test.warnings:
-        module.warn(warning)
-    result = test.result()
-    if not test.ok and module.params["fail_on_error"]:
-        module.fail_json(msg=test.failure_message(), changed=False, **result)
-    module.exit_json(changed=False, **result)
+    module.run(ConnectionTestEngine)
 
 
 if __name__ == "__main__":

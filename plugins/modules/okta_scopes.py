@@ -220,169 +220,25 @@ okta_error:
   type: dict
 """
 
-import re
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.identity.okta.plugins.module_utils._okta_apps import app_client_id
-from ansible_collections.identity.okta.plugins.module_utils._okta_grants import (
-    DEFAULT_MANAGEMENT_SCOPES,
-    IMPLICIT_SCOPES,
-    grant_scope,
-    grants_by_scope,
-    list_grants,
-    find_target_app,
-    revoke_grant,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import (
-    OktaError,
-    okta_argument_spec,
-    okta_client_from_module,
-    okta_fail,
-    split_scopes,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_permissions import OktaPermissionError
-
-# RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-_SCOPE_TOKEN = re.compile(r'^[\x21\x23-\x5b\x5d-\x7e]+$')
-
-
-def normalize_scopes(values):
-    """Split the scope list into (API scopes to manage, implicit OIDC scopes); both are sets.
-
-    Raises ValueError for a value that cannot be a scope name.
-    """
-    wanted, implicit = set(), set()
-    for scope in split_scopes(values):
-        if not _SCOPE_TOKEN.match(scope):
-            raise ValueError(
-                "scopes: '%s' is not a valid OAuth 2.0 scope name (printable ASCII without spaces, quotes or "
-                "backslashes)." % scope)
-        (implicit if scope in IMPLICIT_SCOPES else wanted).add(scope)
-    return wanted, implicit
-
-
-def plan_changes(current, wanted, state, exclusive):
-    """Return (scopes to grant, scopes to revoke), both sorted, from the granted and wanted scope sets."""
-    current = set(current)
-    if state == "absent":
-        return [], sorted(current & wanted)
-    to_add = sorted(wanted - current)
-    to_remove = sorted(current - wanted) if exclusive else []
-    return to_add, to_remove
-
-
-def app_summary(app):
-    return dict(id=app.get("id"), label=app.get("label"), client_id=app_client_id(app))
-
-
-def _describe_app(app):
-    return "'%s' (%s)" % (app.get("label"), app.get("id"))
+from ansible_collections.identity.okta.plugins.module_utils._okta_engine_scopes import ScopesEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
 
 
 def main():
-    argument_spec = okta_argument_spec()
-    argument_spec.update(
-        app_id=dict(type="str"),
-        client_id=dict(type="str"),
-        label=dict(type="str"),
-        scopes=dict(type="list", elements="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        exclusive=dict(type="bool", default=False),
-        issuer=dict(type="str"),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
+    module = OktaModule(
+        argument_spec=dict(
+            app_id=dict(type="str"),
+            client_id=dict(type="str"),
+            label=dict(type="str"),
+            scopes=dict(type="list", elements="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            exclusive=dict(type="bool", default=False),
+            issuer=dict(type="str"),
+        ),
         mutually_exclusive=[("app_id", "client_id", "label")],
         required_one_of=[("app_id", "client_id", "label")],
     )
-    params = module.params
-    state = params["state"]
-    exclusive = params["exclusive"]
-    try:
-        wanted, implicit = normalize_scopes(params["scopes"])
-    except ValueError as exc:
-        module.fail_json(msg=str(exc))
-    result = dict(changed=False, implicit=sorted(implicit))
-    if exclusive and state == "absent":
-        module.fail_json(msg="exclusive=true applies to state=present only (it revokes the scopes that are not "
-                             "listed); with state=absent, list the scopes to revoke.", **result)
-    for option in ("app_id", "client_id", "label"):
-        if params[option] is not None and not params[option].strip():
-            module.fail_json(msg="%s is empty: give the app's %s." % (option, option.replace("_", " ")), **result)
-
-    client = okta_client_from_module(module, default_scopes=DEFAULT_MANAGEMENT_SCOPES)
-    issuer = (params["issuer"] or client.org_url).rstrip("/")
-    if not issuer.startswith("https://"):
-        module.fail_json(msg="issuer must be an https URL, for example %s (the org URL); got '%s'."
-                             % (client.org_url, params["issuer"]), **result)
-
-    try:
-        app = find_target_app(client, app_id=params["app_id"], client_id=params["client_id"], label=params["label"])
-    except OktaError as exc:
-        okta_fail(module, exc, **result)
-    result["app"] = app_summary(app)
-    if not app_client_id(app):
-        module.fail_json(
-            msg="App %s is not an OAuth 2.0 app (sign-on mode %s): Okta API scopes can only be granted to OpenID "
-                "Connect and API service apps." % (_describe_app(app), app.get("signOnMode")), **result)
-
-    try:
-        current = grants_by_scope(list_grants(client, app["id"]))
-    except OktaError as exc:
-        okta_fail(module, exc, **result)
-
-    to_add, to_remove = plan_changes(current, wanted, state, exclusive)
-    granted = set(current)
-    final = (granted | set(to_add)) - set(to_remove)
-    result.update(changed=bool(to_add or to_remove), added=to_add, removed=to_remove, granted=sorted(final))
-    if module._diff:
-        result["diff"] = dict(before=dict(scopes=sorted(granted)), after=dict(scopes=sorted(final)))
-    if module.check_mode or not result["changed"]:
-        module.exit_json(**result)
-
-    added, removed = [], []
-
-    def fail_partial(scope, verb, exc):
-        done = []
-        if added:
-            done.append("granted %s" % ", ".join(added))
-        if removed:
-            done.append("revoked %s" % ", ".join(removed))
-        if done:
-            tail = ("Before this failure the run had already %s; those changes were kept. Nothing else was changed."
-                    % " and ".join(done))
-        else:
-            tail = "Nothing was changed."
-        result.update(changed=bool(added or removed), added=list(added), removed=list(removed),
-                      granted=sorted(granted), failed_scope=scope)
-        if module._diff:
-            result["diff"] = dict(before=dict(scopes=sorted(current)), after=dict(scopes=sorted(granted)))
-        if isinstance(exc, OktaPermissionError):
-            # The error already says what was refused and why.
-            result["okta_error"] = exc.as_dict()
-            module.fail_json(msg="%s %s" % (exc, tail), **result)
-        okta_fail(module, exc, msg="Could not %s the scope '%s' %s app %s. %s Okta said"
-                  % (verb, scope, "to" if verb == "grant" else "from", _describe_app(app), tail), **result)
-
-    for scope in to_add:
-        try:
-            grant_scope(client, app["id"], scope, issuer)
-        except OktaError as exc:
-            fail_partial(scope, "grant", exc)
-        added.append(scope)
-        granted.add(scope)
-    for scope in to_remove:
-        try:
-            for grant_id in current[scope]:
-                revoke_grant(client, app["id"], grant_id, scope=scope)
-        except OktaError as exc:
-            fail_partial(scope, "revoke", exc)
-        removed.append(scope)
-        granted.discard(scope)
-
-    module.exit_json(**result)
+    module.run(ScopesEngine)
 
 
 if __name__ == "__main__":

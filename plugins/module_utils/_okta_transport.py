@@ -2,36 +2,31 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Small layered Okta API client used by every module of the collection.
-
-Layers, bottom up:
+"""Transport and authentication: the one HTTP client of the collection.
 
 * domain handling (:func:`normalize_okta_domain`);
-* transport (:class:`OktaClient`): a ``requests.Session`` with TLS settings, timeouts, a User-Agent,
-  retries with backoff for faults, waiting on ``429`` until ``X-Rate-Limit-Reset``, pagination;
+* :class:`OktaClient`: a ``requests.Session`` with TLS settings, timeouts, a User-Agent, retries
+  with backoff for faults, waiting on ``429`` until ``X-Rate-Limit-Reset``, pacing by rate-limit
+  bucket, and ``Link`` pagination;
 * authentication: an SSWS API token, or OAuth 2.0 client credentials with a ``private_key_jwt``
-  client assertion, with DPoP proofs when the org asks for them;
-* errors: :class:`OktaApiError` and friends, whose messages never contain a secret.
+  client assertion, with DPoP proofs when the org asks for them (signing lives in
+  ``_okta_credentials``).
+
+Okta operations are not called here directly by name: resource helpers go through the operations
+catalogue (``_okta_catalog``), which builds paths and explains ``403`` answers.
 
 This is a private module: its interface may change without notice.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json as _json
 import os
 import random
 import re
 import time
 import traceback
-import uuid
 
-try:
-    from urllib.parse import urlsplit, urlencode
-except ImportError:  # pragma: no cover
-    pass
+from urllib.parse import urlsplit, urlencode
 
 REQUESTS_IMPORT_ERROR = None
 try:
@@ -40,157 +35,28 @@ try:
 except ImportError:  # pragma: no cover - reported by the modules through missing_required_lib
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-JWT_IMPORT_ERROR = None
-try:
-    import jwt
-except ImportError:  # pragma: no cover
-    JWT_IMPORT_ERROR = traceback.format_exc()
-
-CRYPTOGRAPHY_IMPORT_ERROR = None
-try:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
-except ImportError:  # pragma: no cover
-    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
-
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
+    DPoPSigner,
+    client_credentials_form,
+    load_private_key,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
+    OktaApiError,
+    OktaConnectionError,
+    OktaError,
+    OktaInputError,
+    header,
+    parse_www_authenticate,
+)
 
 COLLECTION_NAME = "identity.okta"
 COLLECTION_VERSION = "0.1.0"
 
 TOKEN_PATH = "/oauth2/v1/token"
-CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
 RETRY_STATUSES = frozenset([500, 502, 503, 504])
 
 _LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
-
-
-# --------------------------------------------------------------------------------------------
-# Errors
-# --------------------------------------------------------------------------------------------
-
-class OktaError(Exception):
-    """Base class of every error raised by this client."""
-
-
-class OktaConfigError(OktaError):
-    """Bad or missing options (domain, credentials, key material)."""
-
-
-class OktaLookupError(OktaError):
-    """A lookup that cannot be answered (e.g. two apps with the same label)."""
-
-
-class OktaConnectionError(OktaError):
-    """The request did not get an HTTP answer.
-
-    ``kind`` is ``tls`` (certificate or handshake failure), ``timeout`` or ``connect``
-    (refused, unreachable, reset, dropped).
-    """
-
-    def __init__(self, message, kind="connect", url=None):
-        super(OktaConnectionError, self).__init__(message)
-        self.kind = kind
-        self.url = url
-
-
-class OktaApiError(OktaError):
-    """Okta answered with an error status.
-
-    Carries Okta's error object (``errorCode``, ``errorSummary``, ``errorCauses``, ``errorId``)
-    or an OAuth 2.0 error (``error``, ``error_description``), and the parsed ``WWW-Authenticate``
-    challenge when there is one.
-    """
-
-    def __init__(self, status, method, path, body=None, headers=None, secrets=()):
-        self.status = status
-        self.method = method
-        self.path = path
-        self.headers = dict(headers or {})
-        body = body if isinstance(body, dict) else {}
-        self.body = body
-        self.error_code = body.get("errorCode")
-        self.error_summary = body.get("errorSummary")
-        self.error_id = body.get("errorId")
-        self.error_causes = [
-            c.get("errorSummary") for c in (body.get("errorCauses") or []) if isinstance(c, dict) and c.get("errorSummary")
-        ]
-        self.oauth_error = body.get("error")
-        self.oauth_error_description = body.get("error_description")
-        self.www_authenticate = parse_www_authenticate(_header(self.headers, "WWW-Authenticate"))
-        if not self.oauth_error and self.www_authenticate.get("error"):
-            self.oauth_error = self.www_authenticate.get("error")
-            self.oauth_error_description = self.www_authenticate.get("error_description")
-        self.dpop_nonce = _header(self.headers, "DPoP-Nonce")
-        super(OktaApiError, self).__init__(scrub(self._format(), secrets))
-
-    def _format(self):
-        parts = ["Okta API %s %s failed: HTTP %s" % (self.method, self.path, self.status)]
-        if self.error_code:
-            parts.append(self.error_code)
-        if self.oauth_error:
-            parts.append(self.oauth_error)
-        text = " ".join(parts)
-        details = []
-        if self.error_summary:
-            details.append(self.error_summary)
-        if self.oauth_error_description and self.oauth_error_description != self.error_summary:
-            details.append(self.oauth_error_description)
-        if self.error_causes:
-            details.append("causes: " + "; ".join(self.error_causes))
-        scope = self.www_authenticate.get("scope")
-        if scope and self.oauth_error == "insufficient_scope":
-            details.append("required scope: %s" % scope)
-        if details:
-            text += ": " + " ".join(d if d.endswith((".", ":")) else d + "." for d in details)
-        if self.error_id:
-            text += " (errorId %s)" % self.error_id
-        return text
-
-    def as_dict(self):
-        """Error details for a module result (no secrets)."""
-        return dict(
-            status=self.status,
-            error_code=self.error_code,
-            error_summary=self.error_summary,
-            error_causes=self.error_causes,
-            error_id=self.error_id,
-            oauth_error=self.oauth_error,
-            oauth_error_description=self.oauth_error_description,
-        )
-
-
-def _header(headers, name):
-    lname = name.lower()
-    for key, value in (headers or {}).items():
-        if key.lower() == lname:
-            return value
-    return None
-
-
-def parse_www_authenticate(value):
-    """Parse ``Bearer error="insufficient_scope", scope="x"`` into a dict (scheme under ``scheme``)."""
-    result = {}
-    if not value:
-        return result
-    value = value.strip()
-    scheme, _sep, rest = value.partition(" ")
-    result["scheme"] = scheme
-    for match in re.finditer(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))', rest):
-        result[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3)
-    return result
-
-
-def scrub(text, secrets):
-    """Replace every known secret in ``text`` by a placeholder."""
-    if not text:
-        return text
-    for secret in secrets or ():
-        if secret and isinstance(secret, str) and len(secret) >= 6:
-            text = text.replace(secret, "********")
-    # A credential that was never registered still must not leak: mask bearer/SSWS values.
-    text = re.sub(r"\b(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}", r"\1 ********", text)
-    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -204,171 +70,49 @@ def normalize_okta_domain(value, option="okta_domain"):
     Rejects the Admin Console domain (first label ending with ``-admin``), naming the right one.
     """
     if value is None or not str(value).strip():
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s is required: give the Okta org domain, for example acme.okta.com "
-            "(or set the OKTA_DOMAIN environment variable)." % option)
+            "(or set the OKTA_DOMAIN environment variable)." % option, option)
     raw = str(value).strip()
     text = raw
     if "://" in text:
         parts = urlsplit(text)
         if parts.scheme.lower() != "https":
-            raise OktaConfigError(
+            raise OktaInputError(
                 "%s must use https (Okta serves its API over HTTPS only): got scheme '%s' in '%s'."
                 % (option, parts.scheme, raw))
         if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise OktaConfigError(
+            raise OktaInputError(
                 "%s must be the org domain only, without a path: use '%s' instead of '%s'."
                 % (option, parts.netloc, raw))
         text = parts.netloc
     else:
         text = text.rstrip("/")
         if "/" in text:
-            raise OktaConfigError(
+            raise OktaInputError(
                 "%s must be the org domain only, without a path: use '%s' instead of '%s'."
                 % (option, text.split("/", 1)[0], raw))
     if "@" in text:
-        raise OktaConfigError("%s must not contain user information ('@'): give the org domain only." % option)
+        raise OktaInputError("%s must not contain user information ('@'): give the org domain only." % option)
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, ""
     if port and (not port.isdigit() or not 0 < int(port) < 65536):
-        raise OktaConfigError("%s has an invalid port '%s' in '%s'." % (option, port, raw))
+        raise OktaInputError("%s has an invalid port '%s' in '%s'." % (option, port, raw))
     host = host.lower()
     labels = host.split(".")
     if not host or not all(_LABEL_RE.match(label) for label in labels):
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s '%s' is not a valid domain name: give the org domain, for example acme.okta.com." % (option, raw))
     if labels[0].endswith("-admin"):
         fixed = ".".join([labels[0][:-len("-admin")]] + labels[1:])
         if port and port != "443":
             fixed += ":" + port
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s '%s' is the Okta Admin Console address, not an API or OAuth endpoint: use '%s' "
             "(the same domain without '-admin')." % (option, raw, fixed))
     hostport = host + (":" + port if port and port != "443" else "")
     return hostport, "https://" + hostport
-
-
-# --------------------------------------------------------------------------------------------
-# Keys, client assertions, DPoP
-# --------------------------------------------------------------------------------------------
-
-def check_crypto_libs():
-    """Raise OktaConfigError when PyJWT or cryptography is missing."""
-    if JWT_IMPORT_ERROR:
-        raise OktaConfigError("The PyJWT Python library is required (pip install PyJWT).")
-    if CRYPTOGRAPHY_IMPORT_ERROR:
-        raise OktaConfigError("The cryptography Python library is required (pip install cryptography).")
-
-
-def load_private_key(value, option="auth_private_key"):
-    """Load a private key from PEM text, a JWK (JSON text), or the path of a file holding either.
-
-    Error messages never echo the key material.
-    """
-    check_crypto_libs()
-    if value is None or not str(value).strip():
-        raise OktaConfigError("%s is empty: give a PEM private key or the path of a file holding one." % option)
-    text = str(value).strip()
-    if "-----BEGIN" not in text and not text.startswith("{"):
-        if "\n" in text or len(text) > 4096:
-            raise OktaConfigError("%s is neither PEM text (-----BEGIN ... PRIVATE KEY-----) nor a file path." % option)
-        path = os.path.expanduser(text)
-        if not os.path.isfile(path):
-            raise OktaConfigError(
-                "%s: no file at '%s', and the value is not PEM text (-----BEGIN PRIVATE KEY-----)." % (option, text))
-        try:
-            with open(path, "r") as handle:
-                text = handle.read().strip()
-        except (IOError, OSError) as exc:
-            raise OktaConfigError("%s: cannot read '%s': %s" % (option, path, exc.strerror))
-    if text.startswith("{"):
-        try:
-            jwk = _json.loads(text)
-            if jwk.get("kty") == "RSA":
-                key = jwt.algorithms.RSAAlgorithm.from_jwk(jwk)
-            elif jwk.get("kty") == "EC":
-                key = jwt.algorithms.ECAlgorithm.from_jwk(jwk)
-            else:
-                raise ValueError("unsupported kty")
-        except Exception:  # pylint: disable=broad-except
-            raise OktaConfigError("%s holds JSON that is not a private RSA or EC JWK." % option)
-        if not hasattr(key, "sign"):
-            raise OktaConfigError("%s holds a public JWK; the private key is needed to sign." % option)
-        return key
-    if "PUBLIC KEY-----" in text and "PRIVATE KEY-----" not in text:
-        raise OktaConfigError("%s holds a public key; give the private key (-----BEGIN PRIVATE KEY-----)." % option)
-    try:
-        key = serialization.load_pem_private_key(text.encode("utf-8"), password=None)
-    except (ValueError, TypeError):
-        raise OktaConfigError(
-            "%s is not a valid unencrypted PEM private key (expected -----BEGIN PRIVATE KEY----- or "
-            "-----BEGIN RSA PRIVATE KEY-----)." % option)
-    except Exception:  # pylint: disable=broad-except
-        raise OktaConfigError("%s could not be loaded as a PEM private key." % option)
-    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
-        raise OktaConfigError("%s must be an RSA or EC private key." % option)
-    return key
-
-
-def signing_algorithm(key):
-    """JWS algorithm Okta accepts for a private key."""
-    if isinstance(key, rsa.RSAPrivateKey):
-        return "RS256"
-    if isinstance(key, ec.EllipticCurvePrivateKey):
-        return {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}.get(key.curve.name, "ES256")
-    raise OktaConfigError("Unsupported private key type for signing.")
-
-
-def build_client_assertion(client_id, private_key, key_id, audience, lifetime=300, now=None):
-    """A ``private_key_jwt`` client assertion (RFC 7523) signed with PyJWT.
-
-    ``iss`` = ``sub`` = client ID, ``aud`` = the token endpoint URL, short ``exp``, fresh ``jti``,
-    and the ``kid`` header when a key ID is known.
-    """
-    check_crypto_libs()
-    issued = int(now if now is not None else time.time())
-    claims = {
-        "iss": client_id,
-        "sub": client_id,
-        "aud": audience,
-        "iat": issued,
-        "exp": issued + int(lifetime),
-        "jti": uuid.uuid4().hex,
-    }
-    headers = {"kid": key_id} if key_id else None
-    token = jwt.encode(claims, private_key, algorithm=signing_algorithm(private_key), headers=headers)
-    return token.decode("ascii") if isinstance(token, bytes) else token
-
-
-def _b64url(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-class DPoPSigner(object):
-    """Creates DPoP proofs (RFC 9449) with an ephemeral EC P-256 key."""
-
-    def __init__(self, key=None):
-        check_crypto_libs()
-        self.key = key or ec.generate_private_key(ec.SECP256R1())
-        self.public_jwk = _json.loads(jwt.algorithms.ECAlgorithm.to_jwk(self.key.public_key()))
-        self.nonce = None
-
-    def proof(self, method, url, access_token=None, nonce=None):
-        parts = urlsplit(url)
-        claims = {
-            "htm": method.upper(),
-            "htu": "%s://%s%s" % (parts.scheme, parts.netloc, parts.path),
-            "iat": int(time.time()),
-            "jti": uuid.uuid4().hex,
-        }
-        nonce = nonce or self.nonce
-        if nonce:
-            claims["nonce"] = nonce
-        if access_token:
-            claims["ath"] = _b64url(hashlib.sha256(access_token.encode("ascii")).digest())
-        token = jwt.encode(claims, self.key, algorithm="ES256", headers={"typ": "dpop+jwt", "jwk": self.public_jwk})
-        return token.decode("ascii") if isinstance(token, bytes) else token
 
 
 # --------------------------------------------------------------------------------------------
@@ -405,8 +149,8 @@ class RateLimitTracker(object):
         return method.upper() + " /" + "/".join(norm)
 
     def update(self, method, path, headers):
-        remaining = _header(headers, "X-Rate-Limit-Remaining")
-        reset = _header(headers, "X-Rate-Limit-Reset")
+        remaining = header(headers, "X-Rate-Limit-Remaining")
+        reset = header(headers, "X-Rate-Limit-Reset")
         if remaining is None or reset is None:
             return
         try:
@@ -431,9 +175,9 @@ class RateLimitTracker(object):
 def retry_after_seconds(headers, now=None, max_wait=60.0):
     """Seconds to wait after a 429, from ``X-Rate-Limit-Reset`` (epoch seconds), bounded."""
     now = time.time() if now is None else now
-    reset = _header(headers, "X-Rate-Limit-Reset")
+    reset = header(headers, "X-Rate-Limit-Reset")
     server_now = now
-    date = _header(headers, "Date")
+    date = header(headers, "Date")
     if date:
         try:
             from email.utils import parsedate_to_datetime
@@ -447,7 +191,7 @@ def retry_after_seconds(headers, now=None, max_wait=60.0):
         except ValueError:
             wait = 1.0
     else:
-        retry_after = _header(headers, "Retry-After")
+        retry_after = header(headers, "Retry-After")
         if retry_after and retry_after.isdigit():
             wait = float(retry_after)
     return max(0.0, min(wait, max_wait))
@@ -465,7 +209,7 @@ class OktaClient(object):
                  scopes=None, validate_certs=True, ca_path=None, timeout=30, retries=5,
                  max_rate_limit_wait=90.0, backoff_base=0.5, backoff_max=10.0, session=None, sleep=None):
         if REQUESTS_IMPORT_ERROR:
-            raise OktaConfigError("The requests Python library is required (pip install requests).")
+            raise OktaInputError("The requests Python library is required (pip install requests).")
         self.host, self.org_url = normalize_okta_domain(okta_domain)
         self.token_url = self.org_url + TOKEN_PATH
         self.timeout = timeout
@@ -484,7 +228,7 @@ class OktaClient(object):
         self.session.headers["Accept"] = "application/json"
         if ca_path:
             if not os.path.exists(ca_path):
-                raise OktaConfigError("ca_path '%s' does not exist." % ca_path)
+                raise OktaInputError("ca_path '%s' does not exist." % ca_path)
             self.verify = ca_path
         else:
             self.verify = bool(validate_certs)
@@ -501,7 +245,7 @@ class OktaClient(object):
         self._access_token_expiry = 0.0
         self._dpop = None
         if api_token and client_id:
-            raise OktaConfigError(
+            raise OktaInputError(
                 "Give exactly one way to authenticate to Okta: api_token, or auth_client_id with "
                 "auth_private_key, not both.")
         if api_token:
@@ -509,11 +253,11 @@ class OktaClient(object):
             self.secrets.add(api_token)
         elif client_id:
             if not private_key:
-                raise OktaConfigError(
+                raise OktaInputError(
                     "auth_client_id is set but auth_private_key is missing: OAuth 2.0 client credentials "
                     "need the app's private key (PEM text or file path).")
             if not self.scopes:
-                raise OktaConfigError("auth_scopes is empty: list the Okta API scopes to request.")
+                raise OktaInputError("auth_scopes is empty: list the Okta API scopes to request.")
             self.client_id = client_id
             self._private_key = private_key if hasattr(private_key, "sign") else load_private_key(private_key)
 
@@ -574,15 +318,7 @@ class OktaClient(object):
         Starts without DPoP; when the app requires DPoP (``invalid_dpop_proof``) it retries with
         a proof, and with the server's nonce on ``use_dpop_nonce``.
         """
-        def form():
-            assertion = build_client_assertion(client_id, private_key, key_id, self.token_url)
-            self.add_secret(assertion)
-            return {
-                "grant_type": "client_credentials",
-                "scope": " ".join(scopes),
-                "client_assertion_type": CLIENT_ASSERTION_TYPE,
-                "client_assertion": assertion,
-            }
+        form = client_credentials_form(client_id, private_key, key_id, self.token_url, scopes)
         dpop = dpop or self._dpop
         try:
             return self.token_request(form, dpop=dpop)
@@ -600,6 +336,8 @@ class OktaClient(object):
         """
         for _attempt in range(2):
             data = form() if callable(form) else form
+            self.add_secret((data or {}).get("client_assertion"))
+            self.add_secret((data or {}).get("client_secret"))
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
             if dpop is not None:
                 headers["DPoP"] = dpop.proof("POST", self.token_url)
@@ -679,10 +417,10 @@ class OktaClient(object):
             body = _parse_body(response)
             if status == 401 and auth and self.client_id and not refreshed:
                 # Expired or revoked access token: fetch a new one once.
-                challenge = parse_www_authenticate(_header(response.headers, "WWW-Authenticate"))
+                challenge = parse_www_authenticate(header(response.headers, "WWW-Authenticate"))
                 if challenge.get("error") in ("invalid_token", None) or challenge.get("error") == "use_dpop_nonce":
                     if challenge.get("error") == "use_dpop_nonce" and self._dpop is not None:
-                        self._dpop.nonce = _header(response.headers, "DPoP-Nonce")
+                        self._dpop.nonce = header(response.headers, "DPoP-Nonce")
                     else:
                         self._access_token = None
                     refreshed = True
@@ -738,7 +476,7 @@ class OktaClient(object):
 def _next_link(response):
     links = getattr(response, "links", None)
     if links is None:
-        links = requests.utils.parse_header_links(_header(response.headers, "Link") or "")
+        links = requests.utils.parse_header_links(header(response.headers, "Link") or "")
         links = dict((link.get("rel"), link) for link in links if link.get("rel"))
     return (links.get("next") or {}).get("url")
 

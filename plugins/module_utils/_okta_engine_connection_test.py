@@ -17,83 +17,62 @@ from __future__ import annotations
 
 import datetime
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_apps import (
-    app_path,
-    find_app_by_client_id,
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import (
+    API_KEY_OWNER_ROLES,
+    OPERATIONS,
+    call_list,
+    role_label,
+    roles_text,
+    scope_set,
+    scopes_for,
 )
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import (
-    CLIENT_ASSERTION_TYPE,
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     DPoPSigner,
-    OktaApiError,
-    OktaConfigError,
-    OktaConnectionError,
-    OktaError,
-    build_client_assertion,
-    load_private_key,
-    normalize_okta_domain,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import (
+    client_credentials_form,
     jwk_thumbprint,
+    key_thumbprint,
+    load_private_key,
     public_jwk,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
+    OktaApiError,
+    OktaConnectionError,
+    OktaError,
+    OktaInputError,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import (
+    OktaEngine,
+    management_client,
+    split_scopes,
+    transport_kwargs,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import list_jwks
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import find_app_by_client_id
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_users import current_user, list_api_tokens
+from ansible_collections.identity.okta.plugins.module_utils._okta_transport import OktaClient, normalize_okta_domain
 
-try:
-    from cryptography.hazmat.primitives import serialization
-except ImportError:  # pragma: no cover - reported by check_required_libs
-    pass
-
-
-AUTH_TYPES = ("client_credentials", "authorization_code", "api_key")
 
 # The documented minimum scopes of each OAuth 2.0 connection type (always requested).
-MINIMUM_SCOPES = {
-    "client_credentials": ["okta.logs.read", "okta.schemas.read"],
-    "authorization_code": ["okta.logs.read", "okta.schemas.read", "offline_access", "openid"],
-}
-DEFAULT_REQUIRED_ROLES = ["SUPER_ADMIN", "ORG_ADMIN"]
+MINIMUM_SCOPES = dict((auth_type, scope_set(auth_type, "minimum")) for auth_type in ("client_credentials",
+                                                                                     "authorization_code"))
+DEFAULT_REQUIRED_ROLES = list(API_KEY_OWNER_ROLES)
 # What the optional management credentials read: the app, its public keys, its grants, its admin roles.
-MANAGEMENT_SCOPES = ["okta.apps.read", "okta.appGrants.read", "okta.roles.read"]
+MANAGEMENT_SCOPES = scopes_for("get_app", "list_grants", "list_client_roles")
 
-# The two read calls a connection makes to prove it works, with the scope each one needs.
-LOGS_PATH = "/api/v1/logs"
-SCHEMA_PATH = "/api/v1/meta/schemas/user/default"
+# The two read calls a connection makes to prove it works: (check name, operation, query).
 API_CALLS = (
-    ("system_log", LOGS_PATH, {"limit": 1}, "okta.logs.read", "read the System Log"),
-    ("user_schema", SCHEMA_PATH, None, "okta.schemas.read", "read the default user profile schema"),
+    ("system_log", OPERATIONS["list_logs"], {"limit": 1}),
+    ("user_schema", OPERATIONS["get_user_schema"], None),
 )
 
 # A code that can never be valid: exchanging it shows whether the client authentication passes.
 PROBE_CODE = "connection-test-invalid-authorization-code"
-
-ROLE_LABELS = {
-    "SUPER_ADMIN": "Super Administrator",
-    "ORG_ADMIN": "Organization Administrator",
-    "APP_ADMIN": "Application Administrator",
-    "USER_ADMIN": "Group Administrator",
-    "HELP_DESK_ADMIN": "Help Desk Administrator",
-    "READ_ONLY_ADMIN": "Read-only Administrator",
-    "API_ACCESS_MANAGEMENT_ADMIN": "API Access Management Administrator",
-    "REPORT_ADMIN": "Report Administrator",
-    "GROUP_MEMBERSHIP_ADMIN": "Group Membership Administrator",
-    "MOBILE_ADMIN": "Mobile Administrator",
-    "WORKFLOWS_ADMIN": "Workflows Administrator",
-    "ACCESS_CERTIFICATIONS_ADMIN": "Access Certifications Administrator",
-    "ACCESS_REQUESTS_ADMIN": "Access Requests Administrator",
-}
 
 SCOPES_TAB = "on the Okta API Scopes tab of the app (Applications > Applications > your app > Okta API Scopes)"
 DPOP_ADVICE = (
     "Turn off Require DPoP: on the General tab of the app, edit General Settings and deselect "
     "\"Require Demonstrating Proof of Possession (DPoP) header in token requests\" (Proof of possession), then Save.")
 TOKEN_PAGE = "Security > API > Tokens"
-
-
-def role_label(role_type):
-    return ROLE_LABELS.get(role_type, role_type)
-
-
-def roles_text(role_types):
-    return " or ".join("%s (%s)" % (role_label(r), r) for r in role_types)
 
 
 def grant_advice(scopes):
@@ -226,7 +205,7 @@ class ConnectionTest(object):
         """The ``okta_domain`` check; False when the domain cannot be used at all."""
         try:
             self.okta_domain, org_url = normalize_okta_domain(self.params.get("okta_domain"))
-        except OktaConfigError as exc:
+        except OktaInputError as exc:
             self.add("okta_domain", False, str(exc), advice=str(exc))
             return False
         self.add("okta_domain", True, "Org URL %s." % org_url)
@@ -364,7 +343,8 @@ class ConnectionTest(object):
     def _api_calls(self, role_holder_advice):
         """The two read calls; ``role_holder_advice`` says who needs an admin role and where to assign it."""
         forbidden = False
-        for name, path, query, scope, action in API_CALLS:
+        for name, operation, query in API_CALLS:
+            path, scope, action = operation.path, operation.scope, operation.action
             try:
                 self._api_get(path, query)
             except OktaApiError as exc:
@@ -411,10 +391,8 @@ class ConnectionTest(object):
         params = self.params
         try:
             key = load_private_key(params.get("private_key"), option="private_key")
-            pem = key.public_key().public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-            jwk = public_jwk(pem, where="private_key")
-        except OktaConfigError as exc:
+            jwk = public_jwk(key, where="private_key")
+        except OktaInputError as exc:
             self.add(
                 "private_key", False, str(exc),
                 advice=("Give the private key of the app in PEM format, including the -----BEGIN PRIVATE KEY----- "
@@ -432,20 +410,8 @@ class ConnectionTest(object):
         return True
 
     def _assertion_form(self, scopes):
-        params = self.params
-        conn = self.conn
-
-        def form():
-            assertion = build_client_assertion(
-                params["client_id"], self._private_key, params.get("private_key_id"), conn.token_url)
-            conn.add_secret(assertion)
-            return {
-                "grant_type": "client_credentials",
-                "scope": " ".join(scopes),
-                "client_assertion_type": CLIENT_ASSERTION_TYPE,
-                "client_assertion": assertion,
-            }
-        return form
+        return client_credentials_form(self.params["client_id"], self._private_key, self.params.get("private_key_id"),
+                                       self.conn.token_url, scopes)
 
     def _dpop_required(self, exc):
         """Record a failing ``dpop`` check when the token endpoint asks for a DPoP proof the first time.
@@ -568,7 +534,7 @@ class ConnectionTest(object):
                         "under Client authentication, then Save."))
             return
         try:
-            keys = self.mgmt.get(app_path(app["id"], "credentials", "jwks")) or []
+            keys = list_jwks(self.mgmt, app["id"])
         except OktaError as exc:
             self._mgmt_failed(exc, "list the app's public keys")
             return
@@ -580,13 +546,7 @@ class ConnectionTest(object):
         signing = [k for k in keys if isinstance(k, dict) and k.get("use", "sig") in (None, "sig")
                    and k.get("kty") in ("RSA", "EC")]
 
-        def thumb(jwk):
-            try:
-                return jwk_thumbprint(jwk)
-            except (OktaConfigError, KeyError):
-                return None
-
-        matching = [k for k in signing if thumb(k) == ours]
+        matching = [k for k in signing if key_thumbprint(k) == ours]
         listed = ", ".join("'%s' (%s)" % (k.get("kid"), k.get("status") or "ACTIVE") for k in signing) or "none"
         add_key = ("add the public key of this private key in the Public keys section of the General tab (Add key, "
                    "paste the public key, Save)")
@@ -607,7 +567,7 @@ class ConnectionTest(object):
                         advice="Use the key ID shown in the Public keys section of the General tab, or %s." % add_key)
                 return
             key = by_kid[0]
-            if thumb(key) != ours:
+            if key_thumbprint(key) != ours:
                 self.add(
                     "signing_key", False,
                     "Wrong key: the private key does not belong to the public key registered with the key ID '%s', so "
@@ -643,7 +603,7 @@ class ConnectionTest(object):
     def _client_roles_check(self):
         client_id = self.params["client_id"]
         try:
-            roles = self.mgmt.get("/oauth2/v1/clients/%s/roles" % client_id) or []
+            roles = call_list(self.mgmt, "list_client_roles", client_id=client_id)
         except OktaError as exc:
             self._mgmt_failed(exc, "list the admin roles of the app")
             return
@@ -806,7 +766,7 @@ class ConnectionTest(object):
         else:
             self.add("app_dpop", True, "The app does not require DPoP.")
         try:
-            grants = self.mgmt.list(app_path(app["id"], "grants"))
+            grants = call_list(self.mgmt, "list_grants", app_id=app["id"])
         except OktaError as exc:
             self._mgmt_failed(exc, "list the Okta API scopes granted to the app")
             return
@@ -823,13 +783,12 @@ class ConnectionTest(object):
     # ------------------------------------------------------------------ API key
 
     def _run_api_key(self):
-        params = self.params
         self.token_type = "SSWS"
         self.warnings.append(
             "An API token carries every permission of the administrator who created it and cannot be limited; "
             "prefer an OAuth 2.0 connection (client credentials or authorization code) with only the scopes needed.")
         try:
-            me = self.conn.get("/api/v1/users/me")
+            me = current_user(self.conn)
         except OktaApiError as exc:
             if exc.status == 401:
                 self.add("api_token", False, "Okta rejected the API token: %s." % describe_api_error(exc),
@@ -854,7 +813,7 @@ class ConnectionTest(object):
                   "signed in as such an administrator; the token has exactly the permissions of its owner."
                   % (roles_text(required), login))
         try:
-            roles = self.conn.list("/api/v1/users/%s/roles" % me.get("id"))
+            roles = call_list(self.conn, "list_user_roles", user_id=me.get("id"))
         except OktaApiError as exc:
             if exc.status == 403:
                 self.add("admin_roles", False,
@@ -878,7 +837,7 @@ class ConnectionTest(object):
 
     def _token_metadata(self, me):
         try:
-            tokens = self.conn.list("/api/v1/api-tokens")
+            tokens = list_api_tokens(self.conn)
         except OktaApiError as exc:
             self.add("token_metadata", True, "The API token metadata is not visible to its owner (%s)."
                      % describe_api_error(exc))
@@ -921,3 +880,30 @@ def _days_until(timestamp, now=None):
     if now is None:
         now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
     return (when - now).total_seconds() / 86400.0
+
+
+class ConnectionTestEngine(OktaEngine):
+    """``okta_connection_test``: builds the connection's client (and the optional management client), runs the
+    checks, and fails the task when a check failed and ``fail_on_error`` is set. Never changes anything."""
+
+    uses_client = False
+
+    def run(self):
+        params = dict(self.params)
+        params["scopes"] = split_scopes(params.get("scopes"))
+        test = ConnectionTest(params)
+        if test.check_domain():
+            test.conn = OktaClient(params["okta_domain"],
+                                   api_token=params.get("api_key") if params["auth_type"] == "api_key" else None,
+                                   **transport_kwargs(params))
+            if params["auth_type"] != "api_key":
+                test.mgmt = management_client(params, MANAGEMENT_SCOPES, required=False)
+            test.run()
+        self.module.no_log_values.update(test.secrets())
+        for warning in test.warnings:
+            self.module.warn(warning)
+        self.result.update(test.result())
+        if not test.ok and params["fail_on_error"]:
+            self.result["changed"] = False
+            self.module.fail_json(msg=test.failure_message(), **self.result)
+        return self.result

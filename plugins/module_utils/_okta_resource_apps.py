@@ -2,11 +2,8 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""OIDC app integrations: API calls and the normalised view used by ``okta_app_integration``.
-
-Covers the app itself (``/api/v1/apps``), its lifecycle, its JSON Web Keys
-(``/credentials/jwks``), its client secrets (``/credentials/secrets``), its group assignments
-(``/groups``) and the group lookups those need.
+"""App integrations (``/api/v1/apps``): lookups, the normalised view of an OIDC app, request bodies,
+and the app's lifecycle.
 
 This is a private module: its interface may change without notice.
 """
@@ -15,26 +12,97 @@ from __future__ import annotations
 
 import copy
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover
-    pass
+from urllib.parse import urlsplit
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_apps import (
-    APPS_PATH,
-    PAGE_SIZE,
-    app_client_id,
-    app_path,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import (
-    OktaApiError,
-    OktaConfigError,
-    OktaLookupError,
-)
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import jwk_thumbprint
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, PAGE_SIZE, call, call_list
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import signing_key_body
 
-GROUPS_PATH = "/api/v1/groups"
-EVERYONE_GROUP_NAME = "Everyone"
+
+# --------------------------------------------------------------------------------------------
+# Lookups
+# --------------------------------------------------------------------------------------------
+
+def app_client_id(app):
+    """The OAuth client ID of an app (for OIDC apps Okta stores it in credentials.oauthClient)."""
+    return (((app or {}).get("credentials") or {}).get("oauthClient") or {}).get("client_id")
+
+
+def get_app(client, app_id):
+    """The app with this id, or None when Okta does not know it."""
+    app = call(client, "get_app", app_id=app_id)
+    return None if app is ABSENT else app
+
+
+def find_apps_by_label(client, label):
+    """Every app whose label is exactly ``label``.
+
+    Okta's ``q`` parameter is a case-insensitive startsWith search over name and label, so the
+    exact comparison happens here, across all pages.
+    """
+    return [app for app in call_list(client, "list_apps", query={"q": label, "limit": PAGE_SIZE})
+            if app.get("label") == label]
+
+
+def find_app_by_client_id(client, client_id):
+    """The app whose OAuth client ID is ``client_id``, or None.
+
+    Okta usually gives an OIDC app the same value for its id and client ID, so that is tried first;
+    apps created with a custom client ID are found by a scan of the app list.
+    """
+    app = get_app(client, client_id)
+    if app is not None and app_client_id(app) == client_id:
+        return app
+    for candidate in call_list(client, "list_apps", query={"limit": PAGE_SIZE}):
+        if app_client_id(candidate) == client_id:
+            return candidate
+    return None
+
+
+def find_app(client, app_id=None, client_id=None, label=None):
+    """Find one app by id, client ID or exact label (in that order of precedence).
+
+    Returns the app or None. Raises :class:`OktaLookupError` when the label matches several apps.
+    """
+    if app_id:
+        return get_app(client, app_id)
+    if client_id:
+        return find_app_by_client_id(client, client_id)
+    if label:
+        matches = find_apps_by_label(client, label)
+        if len(matches) > 1:
+            raise OktaLookupError(
+                "%d apps have the label '%s' (ids: %s); Okta labels are not unique, so pass the app's id "
+                "(app_id or client_id) to choose one." % (len(matches), label, ", ".join(sorted(a["id"] for a in matches))))
+        return matches[0] if matches else None
+    raise OktaInputError("Give app_id, client_id or label to identify the app.", "label")
+
+
+def require_app(client, app_id=None, client_id=None, label=None):
+    """Like :func:`find_app`, but a missing app is an error that says how it was looked up."""
+    app = find_app(client, app_id=app_id, client_id=client_id, label=label)
+    if app is None:
+        if app_id:
+            how = "id '%s'" % app_id
+        elif client_id:
+            how = "client_id '%s'" % client_id
+        else:
+            how = "label '%s'" % label
+        raise OktaLookupError("No Okta app integration with %s." % how)
+    return app
+
+
+def describe_app(app):
+    return "'%s' (%s)" % (app.get("label"), app.get("id"))
+
+
+def app_summary(app):
+    return dict(id=app.get("id"), label=app.get("label"), client_id=app_client_id(app))
+
+
+# --------------------------------------------------------------------------------------------
+# Constants of OIDC apps
+# --------------------------------------------------------------------------------------------
 
 APPLICATION_TYPES = ("web", "service")
 
@@ -84,7 +152,6 @@ _READ_ONLY_APP_FIELDS = ("id", "created", "lastUpdated", "status", "features", "
                          "universalLogout", "_embedded", "_links")
 # Read-only members of a JSON Web Key object.
 _READ_ONLY_KEY_FIELDS = ("id", "created", "lastUpdated", "_links")
-_PUBLIC_KEY_FIELDS = ("kid", "kty", "alg", "use", "e", "n", "crv", "x", "y", "status")
 
 LOCAL_HTTP_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -156,7 +223,7 @@ def derived_response_types(grant_types):
 # --------------------------------------------------------------------------------------------
 
 def check_redirect_uri(value, option):
-    """Raise OktaConfigError unless ``value`` is an absolute https URL (http only for localhost)."""
+    """Raise OktaInputError unless ``value`` is an absolute https URL (http only for localhost)."""
     text = str(value or "").strip()
     try:
         parts = urlsplit(text)
@@ -164,31 +231,24 @@ def check_redirect_uri(value, option):
     except ValueError:
         parts, host = None, ""
     if parts is None or not parts.scheme or not host:
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s: '%s' is not an absolute URL; give a full https URL such as https://app.example.com/oauth/callback."
-            % (option, text))
+            % (option, text), option)
     scheme = parts.scheme.lower()
     if scheme == "http" and host.lower() not in LOCAL_HTTP_HOSTS:
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s: '%s' uses http; Okta requires https except for localhost and 127.0.0.1. Use https://%s%s."
             % (option, text, parts.netloc, parts.path))
     if scheme not in ("https", "http"):
-        raise OktaConfigError(
+        raise OktaInputError(
             "%s: '%s' must be an https URL (scheme '%s' is not accepted here)." % (option, text, parts.scheme))
     if parts.fragment:
-        raise OktaConfigError("%s: '%s' must not contain a fragment ('#...')." % (option, text))
+        raise OktaInputError("%s: '%s' must not contain a fragment ('#...')." % (option, text))
 
 
 # --------------------------------------------------------------------------------------------
 # Request bodies
 # --------------------------------------------------------------------------------------------
-
-def _signing_key_body(jwk, status="ACTIVE"):
-    body = dict((k, jwk[k]) for k in _PUBLIC_KEY_FIELDS if jwk.get(k) is not None and k != "status")
-    body.setdefault("use", "sig")
-    body["status"] = status
-    return body
-
 
 def build_create_body(desired, jwks=None, client_id=None):
     """The POST body of a new OIDC app from the desired view (and its signing keys)."""
@@ -209,7 +269,7 @@ def build_create_body(desired, jwks=None, client_id=None):
     if desired.get("consent_method"):
         settings["consent_method"] = desired["consent_method"]
     if jwks:
-        settings["jwks"] = dict(keys=[_signing_key_body(jwk) for jwk in jwks])
+        settings["jwks"] = dict(keys=[signing_key_body(jwk) for jwk in jwks])
     return dict(
         name="oidc_client",
         label=desired["label"],
@@ -256,161 +316,27 @@ def build_replace_body(app, changes):
 
 
 # --------------------------------------------------------------------------------------------
-# App API
+# Writes
 # --------------------------------------------------------------------------------------------
 
 def create_app(client, body, activate=True):
     """POST a new app; returns Okta's answer (with the client secret when one was generated)."""
-    return client.post(APPS_PATH, json=body, params={"activate": "true" if activate else "false"})
+    return call(client, "create_app", query={"activate": "true" if activate else "false"}, body=body)
 
 
 def replace_app(client, app_id, body):
-    return client.put(app_path(app_id), json=body)
+    return call(client, "replace_app", body=body, app_id=app_id)
 
 
 def activate_app(client, app_id):
-    client.post(app_path(app_id, "lifecycle", "activate"))
+    call(client, "activate_app", app_id=app_id)
 
 
 def deactivate_app(client, app_id):
-    client.post(app_path(app_id, "lifecycle", "deactivate"))
+    """Deactivate an app; False when Okta no longer knew it."""
+    return call(client, "deactivate_app", app_id=app_id) is not ABSENT
 
 
 def delete_app(client, app_id):
-    """Delete an (inactive) app; an app that is already gone is not an error."""
-    try:
-        client.delete(app_path(app_id))
-    except OktaApiError as exc:
-        if exc.status != 404:
-            raise
-
-
-# --------------------------------------------------------------------------------------------
-# JSON Web Keys
-# --------------------------------------------------------------------------------------------
-
-def list_jwks(client, app_id):
-    """The app's JSON Web Keys (list of key objects with ``id``, ``kid``, ``status``...)."""
-    body = client.get(app_path(app_id, "credentials", "jwks"))
-    if isinstance(body, dict):  # some answers wrap the list as {"jwks": {"keys": [...]}}
-        body = (body.get("jwks") or {}).get("keys") or body.get("keys") or []
-    return [key for key in (body or []) if isinstance(key, dict)]
-
-
-def key_thumbprint(key):
-    """RFC 7638 thumbprint of a key object, or None for a key that has no public members we know."""
-    try:
-        return jwk_thumbprint(key)
-    except (OktaConfigError, KeyError, TypeError):
-        return None
-
-
-def add_jwk(client, app_id, jwk):
-    return client.post(app_path(app_id, "credentials", "jwks"), json=_signing_key_body(jwk))
-
-
-def activate_jwk(client, app_id, key_id):
-    return client.post(app_path(app_id, "credentials", "jwks", key_id, "lifecycle", "activate"))
-
-
-def deactivate_jwk(client, app_id, key_id):
-    return client.post(app_path(app_id, "credentials", "jwks", key_id, "lifecycle", "deactivate"))
-
-
-def delete_jwk(client, app_id, key_id):
-    client.delete(app_path(app_id, "credentials", "jwks", key_id))
-
-
-# --------------------------------------------------------------------------------------------
-# Client secrets
-# --------------------------------------------------------------------------------------------
-
-def list_secrets(client, app_id):
-    return [s for s in (client.get(app_path(app_id, "credentials", "secrets")) or []) if isinstance(s, dict)]
-
-
-def create_secret(client, app_id):
-    """A new system-generated active secret; the answer holds ``client_secret`` in clear, once."""
-    secret = client.post(app_path(app_id, "credentials", "secrets"), json={}) or {}
-    client.add_secret(secret.get("client_secret"))
-    return secret
-
-
-def deactivate_secret(client, app_id, secret_id):
-    client.post(app_path(app_id, "credentials", "secrets", secret_id, "lifecycle", "deactivate"))
-
-
-def delete_secret(client, app_id, secret_id):
-    client.delete(app_path(app_id, "credentials", "secrets", secret_id))
-
-
-# --------------------------------------------------------------------------------------------
-# Groups and assignments
-# --------------------------------------------------------------------------------------------
-
-def list_assigned_group_ids(client, app_id):
-    return [a.get("id") for a in client.paginate(app_path(app_id, "groups"), params={"limit": PAGE_SIZE})
-            if isinstance(a, dict) and a.get("id")]
-
-
-def assign_group(client, app_id, group_id):
-    client.put(app_path(app_id, "groups", group_id), json={})
-
-
-def unassign_group(client, app_id, group_id):
-    try:
-        client.delete(app_path(app_id, "groups", group_id))
-    except OktaApiError as exc:
-        if exc.status != 404:
-            raise
-
-
-def _looks_like_group_id(value):
-    return len(value) == 20 and value.startswith("00g") and value.isalnum()
-
-
-def get_group(client, group_id):
-    try:
-        return client.get("%s/%s" % (GROUPS_PATH, group_id))
-    except OktaApiError as exc:
-        if exc.status in (400, 404):
-            return None
-        raise
-
-
-def find_groups_by_name(client, name):
-    """Every group whose name is exactly ``name``."""
-    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-    params = {"search": 'profile.name eq "%s"' % escaped, "limit": PAGE_SIZE}
-    return [g for g in client.paginate(GROUPS_PATH, params=params)
-            if isinstance(g, dict) and (g.get("profile") or {}).get("name") == name]
-
-
-def find_everyone_group(client):
-    """The built-in Everyone group of the org."""
-    for group in client.paginate(GROUPS_PATH, params={"filter": 'type eq "BUILT_IN"', "limit": PAGE_SIZE}):
-        if isinstance(group, dict) and (group.get("profile") or {}).get("name") == EVERYONE_GROUP_NAME:
-            return group
-    raise OktaLookupError("The built-in Everyone group was not found in the org.")
-
-
-def resolve_groups(client, values):
-    """Map group names or ids to ids. Returns ``(ids, unknown, ambiguous)``.
-
-    ``ambiguous`` maps a name to the ids of the groups that carry it.
-    """
-    ids, unknown, ambiguous = [], [], {}
-    for value in values or []:
-        value = str(value).strip()
-        group = get_group(client, value) if _looks_like_group_id(value) else None
-        if group is None:
-            matches = find_groups_by_name(client, value)
-            if len(matches) > 1:
-                ambiguous[value] = sorted(g["id"] for g in matches)
-                continue
-            group = matches[0] if matches else None
-        if group is None:
-            unknown.append(value)
-        elif group["id"] not in ids:
-            ids.append(group["id"])
-    return ids, unknown, ambiguous
+    """Delete an (inactive) app; False when it was already gone."""
+    return call(client, "delete_app", app_id=app_id) is not ABSENT

@@ -1,0 +1,547 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The logic of ``okta_app_integration``: plan and apply the changes to an OIDC web or service app.
+
+This is a private module: its interface may change without notice.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible.module_utils.basic import _load_params
+
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import scopes_for
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
+    PRIVATE_JWK_MEMBERS,
+    is_private_input,
+    jwk_thumbprint,
+    key_thumbprint,
+    public_jwk,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import (
+    activate_jwk,
+    add_jwk,
+    create_secret,
+    deactivate_jwk,
+    deactivate_secret,
+    delete_jwk,
+    delete_secret,
+    list_jwks,
+    list_secrets,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
+    APPLICATION_TYPES,
+    SECRET_AUTH_METHODS,
+    TYPE_DEFAULTS,
+    VIEW_FIELDS,
+    activate_app,
+    app_view,
+    build_create_body,
+    build_replace_body,
+    check_redirect_uri,
+    create_app,
+    deactivate_app,
+    delete_app,
+    derived_response_types,
+    differing_fields,
+    find_app,
+    get_app,
+    replace_app,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_assignments import (
+    assign_group,
+    find_everyone_group,
+    list_assigned_group_ids,
+    resolve_groups,
+    unassign_group,
+)
+
+PLACEHOLDER_ID = "check_mode_placeholder"
+_EDITABLE_FIELDS = ("grant_types", "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method",
+                    "pkce_required", "consent_method")
+
+
+# --------------------------------------------------------------------------------------------
+# Input
+# --------------------------------------------------------------------------------------------
+
+def private_input_given():
+    """Whether ``public_keys`` holds private key material, read from the raw arguments.
+
+    This runs before argument validation: when validation fails, Ansible reports the arguments it got,
+    so private key text must already be marked no_log by then. Only then is ``public_keys`` no_log
+    (which also hides the public values given beside it); file paths and public keys stay visible.
+    """
+    try:
+        raw = _load_params().get("public_keys")
+    except Exception:  # pylint: disable=broad-except
+        return False
+    values = raw if isinstance(raw, list) else [raw]
+    return any(is_private_input(value) for value in values)
+
+
+def protect_private_input(module):
+    """Mask private key material given in public_keys in everything the module returns."""
+    for value in module.params.get("public_keys") or []:
+        if isinstance(value, str) and is_private_input(value):
+            module.no_log_values.add(value)
+            module.no_log_values.add(value.strip())
+        elif isinstance(value, dict):
+            for member in PRIVATE_JWK_MEMBERS:
+                if isinstance(value.get(member), str) and value[member]:
+                    module.no_log_values.add(value[member])
+
+
+def parse_public_keys(values):
+    """Public JWKs of the ``public_keys`` option, de-duplicated by key material.
+
+    Raises OktaInputError on a malformed or too small key, or on one kid used for two different keys.
+    """
+    if values is None:
+        return None
+    result, seen, kids = [], set(), {}
+    for index, value in enumerate(values):
+        where = "public_keys[%d]" % index
+        if not isinstance(value, (str, dict)):
+            raise OktaInputError("%s: expected PEM text, a file path or a JWK dictionary, got %s." % (where, type(value).__name__))
+        jwk = public_jwk(value, where=where)
+        thumbprint = jwk_thumbprint(jwk)
+        if thumbprint in seen:
+            continue
+        if jwk["kid"] in kids:
+            raise OktaInputError("%s: kid '%s' is also used by %s for a different key; give each key its own kid."
+                             % (where, jwk["kid"], kids[jwk["kid"]]))
+        seen.add(thumbprint)
+        kids[jwk["kid"]] = where
+        result.append(jwk)
+    return result
+
+
+def check_uris(params):
+    for option in ("redirect_uris", "post_logout_redirect_uris"):
+        for value in params.get(option) or []:
+            check_redirect_uri(value, option)
+
+
+def response_types_for(grant_types, current):
+    """Response types for the grant types: the current ones that the grants still allow, plus the ones they need."""
+    allowed = {"code": "authorization_code" in grant_types,
+               "token": "implicit" in grant_types or "client_credentials" in grant_types,
+               "id_token": "implicit" in grant_types}
+    result = [rt for rt in current or [] if allowed.get(rt, True)]
+    for rt in derived_response_types(grant_types):
+        if rt not in result:
+            result.append(rt)
+    return result
+
+
+def desired_fields(params, current, by_label):
+    """The app fields this task manages, with their wanted values (a partial view).
+
+    ``current`` is the view of the existing app, or None when the app is to be created.
+    """
+    creating = current is None
+    app_type = params["application_type"] or (current or {}).get("application_type")
+    fields = {}
+    if params["label"] is not None and not by_label:
+        fields["label"] = params["label"]
+    elif creating:
+        fields["label"] = params["label"]
+    if creating:
+        fields["application_type"] = app_type
+    defaults = TYPE_DEFAULTS.get(app_type, {})
+    for name in _EDITABLE_FIELDS:
+        if params[name] is not None:
+            fields[name] = list(params[name]) if isinstance(params[name], list) else params[name]
+        elif creating and name in defaults:
+            fields[name] = copy.deepcopy(defaults[name])
+    fields["dpop_bound_access_tokens"] = bool(params["dpop_bound_access_tokens"])
+    if "grant_types" in fields:
+        fields["response_types"] = response_types_for(fields["grant_types"], None if creating else current["response_types"])
+    return fields
+
+
+def planned_create_view(fields, params):
+    """The view Okta will show for the app this task creates."""
+    view = dict((name, None) for name in VIEW_FIELDS)
+    view.update(
+        id=PLACEHOLDER_ID,
+        status=params["status"] or "ACTIVE",
+        client_id=params["client_id"] or PLACEHOLDER_ID,
+        redirect_uris=[],
+        post_logout_redirect_uris=[],
+        pkce_required=False,
+        consent_method="TRUSTED",
+    )
+    view.update(copy.deepcopy(fields))
+    return view
+
+
+def check_target(view, params, keys_after, rotating, jwks_uri=False):
+    """Check the app as it would be after the run; raise InputError on a combination Okta would reject.
+
+    ``jwks_uri`` tells that the app publishes its keys at a URL (then it needs no key of its own).
+    """
+    app_type = view.get("application_type")
+    grant_types = view.get("grant_types") or []
+    if app_type == "service":
+        if params["redirect_uris"]:
+            raise OktaInputError("redirect_uris: a service (API Services) app has no sign-in redirect; remove redirect_uris.")
+        if sorted(set(grant_types)) != ["client_credentials"]:
+            raise OktaInputError(
+                "grant_types: a service (API Services) app supports only client_credentials, got %s. Remove the "
+                "other grant types, or use application_type=web." % ", ".join(grant_types or ["none"]))
+    elif app_type == "web":
+        if "authorization_code" not in grant_types:
+            raise OktaInputError(
+                "grant_types: a web app needs the authorization_code grant (got %s); add it, or use "
+                "application_type=service for client credentials only." % ", ".join(grant_types or ["none"]))
+        if not view.get("redirect_uris"):
+            raise OktaInputError(
+                "redirect_uris: a web app with the authorization_code grant needs at least one sign-in redirect "
+                "URI (for example https://www.workato.com/oauth/callback).")
+    method = view.get("token_endpoint_auth_method")
+    if method == "private_key_jwt":
+        if not jwks_uri and not [key for key in keys_after if key.get("status") == "ACTIVE"]:
+            raise OktaInputError(
+                "public_keys: token_endpoint_auth_method private_key_jwt needs a public key, and the app has no "
+                "active key%s. Give the public key of the connection's private key in public_keys."
+                % (" left" if params["exclusive_keys"] and params["public_keys"] is not None else ""))
+        if rotating:
+            raise OktaInputError(
+                "rotate_client_secret: the app authenticates with private_key_jwt and has no client secret to rotate. "
+                "Rotate its keys with public_keys and exclusive_keys instead.")
+
+
+# --------------------------------------------------------------------------------------------
+# Plans
+# --------------------------------------------------------------------------------------------
+
+def plan_keys(existing, desired, exclusive):
+    """What to do with the app's keys: ``(add, activate, remove, keys_after)``.
+
+    ``add`` are JWKs to add, ``activate`` and ``remove`` are existing key objects. ``keys_after`` is the list
+    of ``{kid, status}`` the app will have.
+    """
+    if desired is None:
+        return [], [], [], [dict(kid=k.get("kid"), status=k.get("status")) for k in existing]
+    by_thumbprint = {}
+    for key in existing:
+        thumbprint = key_thumbprint(key)
+        if thumbprint:
+            by_thumbprint.setdefault(thumbprint, key)
+    kids = dict((key.get("kid"), key) for key in existing if key.get("kid"))
+    add, activate, matched = [], [], set()
+    for jwk in desired:
+        match = by_thumbprint.get(jwk_thumbprint(jwk))
+        if match is not None:
+            matched.add(id(match))
+            if match.get("status") != "ACTIVE":
+                activate.append(match)
+            continue
+        if jwk["kid"] in kids:
+            raise OktaInputError(
+                "public_keys: the app already has a different key with kid '%s'; give this key another kid "
+                "(or leave kid out to use its thumbprint)." % jwk["kid"])
+        add.append(jwk)
+    remove = []
+    if exclusive:
+        remove = [key for key in existing if id(key) not in matched and key.get("use") != "enc"]
+    removed = set(id(key) for key in remove)
+    activated = set(id(key) for key in activate)
+    keys_after = [dict(kid=key.get("kid"), status="ACTIVE" if id(key) in activated else key.get("status"))
+                  for key in existing if id(key) not in removed]
+    keys_after.extend(dict(kid=jwk["kid"], status="ACTIVE") for jwk in add)
+    return add, activate, remove, keys_after
+
+
+def plan_groups(client, params, current_ids):
+    """Group assignment changes: ``(add_ids, remove_ids)``. Raises OktaInputError for unknown groups."""
+    if params["assign_groups"] is None and params["assign_everyone"] is None:
+        return [], []
+    wanted, unknown, ambiguous = resolve_groups(client, params["assign_groups"] or [])
+    if unknown:
+        raise OktaInputError("assign_groups: no group named %s in the org. Create the group first, or fix the name or id."
+                         % ", ".join("'%s'" % name for name in unknown))
+    if ambiguous:
+        raise OktaInputError("assign_groups: several groups are named %s; give the group id instead."
+                         % "; ".join("'%s' (ids: %s)" % (name, ", ".join(ids)) for name, ids in sorted(ambiguous.items())))
+    unwanted = []
+    if params["assign_everyone"] is not None:
+        everyone = find_everyone_group(client)["id"]
+        if params["assign_everyone"]:
+            if everyone not in wanted:
+                wanted.append(everyone)
+        elif everyone in wanted:
+            raise OktaInputError("assign_everyone is false but assign_groups lists the Everyone group; choose one.")
+        else:
+            unwanted.append(everyone)
+    add = [group_id for group_id in wanted if group_id not in current_ids]
+    if params["exclusive_assignments"]:
+        remove = [group_id for group_id in current_ids if group_id not in wanted]
+    else:
+        remove = [group_id for group_id in current_ids if group_id in unwanted]
+    return add, remove
+
+
+# --------------------------------------------------------------------------------------------
+# Engine
+# --------------------------------------------------------------------------------------------
+
+class AppIntegrationEngine(OktaEngine):
+    """One run of ``okta_app_integration``: plan, then apply (unless in check mode)."""
+
+    default_scopes = scopes_for("get_app", "create_app", "list_groups")
+
+    def __init__(self, module, client):
+        super(AppIntegrationEngine, self).__init__(module, client)
+        self.result.update(app={}, client_id="", client_secret_issued=False)
+
+    # ---------------------------------------------------------------- results
+
+    def issued(self, secret):
+        """Keep a secret Okta issued in the result at once, so that a later failure still returns it."""
+        self.client.add_secret(secret)
+        self.result["client_secret"] = secret
+        self.result["client_secret_issued"] = True
+
+    def write(self, what, func, *args):
+        """Make one change in Okta and record it as done."""
+        answer = func(self.client, *args)
+        self.did(what)
+        return answer
+
+    def done_text(self):
+        return ", ".join(self.done)
+
+    def finish(self, changed, app, client_id, before, after):
+        self.result.update(changed=changed, app=app, client_id=client_id or "")
+        if self.diff_mode:
+            self.result["diff"] = dict(before=before, after=after)
+        return self.result
+
+    def result_view(self, app, keys, group_ids):
+        view = app_view(app) if app else {}
+        if view:
+            view["public_keys"] = [dict(kid=k.get("kid"), status=k.get("status")) for k in keys]
+            view["group_ids"] = sorted(group_ids)
+        return view
+
+    def read_state(self, app_id):
+        app = get_app(self.client, app_id)
+        if app is None:
+            raise OktaLookupError("The app %s disappeared while it was being changed." % app_id)
+        return app, list_jwks(self.client, app_id), list_assigned_group_ids(self.client, app_id)
+
+    # ---------------------------------------------------------------- run
+
+    def run(self):
+        params = self.params
+        desired_keys = None
+        if params["state"] == "present":
+            check_uris(params)
+            desired_keys = parse_public_keys(params["public_keys"])
+        if params["exclusive_keys"] and params["public_keys"] is None:
+            self.module.warn("exclusive_keys has no effect without public_keys: no key was removed.")
+        if params["exclusive_assignments"] and params["assign_groups"] is None and params["assign_everyone"] is None:
+            self.module.warn("exclusive_assignments has no effect without assign_groups or assign_everyone: no "
+                             "assignment was removed.")
+        by_label = not params["app_id"] and not params["client_id"]
+        app = find_app(self.client, app_id=params["app_id"], client_id=params["client_id"],
+                       label=params["label"] if by_label else None)
+        if params["state"] == "absent":
+            return self.absent(app)
+        if app is None:
+            return self.create(desired_keys)
+        return self.update(app, desired_keys, by_label)
+
+    # ---------------------------------------------------------------- absent
+
+    def absent(self, app):
+        if app is None:
+            return self.finish(False, {}, "", {}, {})
+        before = self.result_view(app, list_jwks(self.client, app["id"]), list_assigned_group_ids(self.client, app["id"]))
+        active = app.get("status") == "ACTIVE"
+        if active:
+            self.plan("deactivate app")
+        self.plan("delete app")
+        if not self.check_mode:
+            if active:
+                self.write("deactivated app %s" % app["id"], deactivate_app, app["id"])
+            self.write("deleted app %s" % app["id"], delete_app, app["id"])
+        return self.finish(True, {}, "", before, {})
+
+    # ---------------------------------------------------------------- create
+
+    def create(self, desired_keys):
+        params = self.params
+        if params["app_id"]:
+            raise OktaInputError(
+                "No Okta app integration with id '%s'. Okta chooses the id of a new app: leave app_id out and give "
+                "label and application_type to create one." % params["app_id"], "app_id")
+        if not params["label"]:
+            raise OktaInputError("label is required to create the app integration (no app was found by client_id "
+                                 "'%s')." % params["client_id"], "label")
+        if not params["application_type"]:
+            raise OktaInputError("application_type (web or service) is required to create the app integration '%s'."
+                                 % params["label"], "application_type")
+        fields = desired_fields(params, None, by_label=False)
+        view = planned_create_view(fields, params)
+        add, _activate, _remove, keys_after = plan_keys([], desired_keys or [], False)
+        check_target(view, params, keys_after, bool(params["rotate_client_secret"]))
+        group_add, _group_remove = plan_groups(self.client, params, [])
+
+        self.plan("create app" if view["status"] != "INACTIVE" else "create app (inactive)")
+        self.plan(*["add key %s" % jwk["kid"] for jwk in add])
+        self.plan(*["assign group %s" % group_id for group_id in group_add])
+        planned = dict(view)
+        planned["public_keys"] = keys_after
+        planned["group_ids"] = sorted(group_add)
+        if self.check_mode:
+            return self.finish(True, planned, params["client_id"] or "", {}, planned)
+
+        in_body = desired_keys if view["token_endpoint_auth_method"] == "private_key_jwt" else None
+        body = build_create_body(fields, jwks=in_body, client_id=params["client_id"])
+        created = self.write("created app '%s'" % params["label"], create_app, body, view["status"] != "INACTIVE")
+        app_id = created["id"]
+        self.result["app"] = dict(id=app_id, label=created.get("label"))
+        secret = ((created.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
+        if secret:
+            self.issued(secret)
+        # Keys sent in the create body are there already; any other listed key is added now.
+        add, activate, _remove, _after = plan_keys(list_jwks(self.client, app_id), desired_keys or [], False)
+        self.add_keys(app_id, add, activate)
+        for group_id in group_add:
+            self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
+        app, keys, group_ids = self.read_state(app_id)
+        after = self.result_view(app, keys, group_ids)
+        return self.finish(True, after, after["client_id"], {}, after)
+
+    # ---------------------------------------------------------------- update
+
+    def update(self, app, desired_keys, by_label):
+        params = self.params
+        if app.get("signOnMode") != "OPENID_CONNECT":
+            raise OktaInputError("The app '%s' (%s) is a %s app, not an OpenID Connect app integration; this module "
+                                 "manages OIDC web and service apps only."
+                                 % (app.get("label"), app.get("id"), app.get("signOnMode")))
+        current = app_view(app)
+        if current["application_type"] not in APPLICATION_TYPES:
+            raise OktaInputError("The app '%s' (%s) has application_type '%s'; this module manages web and service "
+                                 "apps only." % (current["label"], current["id"], current["application_type"]))
+        if params["application_type"] and params["application_type"] != current["application_type"]:
+            raise OktaInputError(
+                "application_type: the app '%s' (%s) is a %s app and Okta cannot change the type of an app to %s. "
+                "Remove it (state=absent) and create it again, or use another label."
+                % (current["label"], current["id"], current["application_type"], params["application_type"]),
+                "application_type")
+        app_id = app["id"]
+        existing_keys = list_jwks(self.client, app_id)
+        current_groups = list_assigned_group_ids(self.client, app_id)
+        before = self.result_view(app, existing_keys, current_groups)
+
+        fields = desired_fields(params, current, by_label)
+        changed_fields = differing_fields(current, fields)
+        target = dict(current)
+        target.update((name, fields[name]) for name in changed_fields)
+        add, activate, remove, keys_after = plan_keys(existing_keys, desired_keys, params["exclusive_keys"])
+        rotating = bool(params["rotate_client_secret"])
+        jwks_uri = bool(((app.get("settings") or {}).get("oauthClient") or {}).get("jwks_uri"))
+        check_target(target, params, keys_after, rotating, jwks_uri=jwks_uri)
+        group_add, group_remove = plan_groups(self.client, params, current_groups)
+        status = params["status"] or current["status"]
+
+        self.plan(*["add key %s" % jwk["kid"] for jwk in add])
+        self.plan(*["activate key %s" % key.get("kid") for key in activate])
+        if changed_fields:
+            self.plan("update app fields: %s" % ", ".join(sorted(changed_fields)))
+        self.plan(*["delete key %s" % key.get("kid") for key in remove])
+        if status != current["status"]:
+            self.plan("activate app" if status == "ACTIVE" else "deactivate app")
+        if rotating:
+            self.plan("rotate client secret")
+        self.plan(*["assign group %s" % group_id for group_id in group_add])
+        self.plan(*["unassign group %s" % group_id for group_id in group_remove])
+        changed = bool(self.result["actions"])
+
+        planned = dict(target)
+        planned["status"] = status
+        planned["public_keys"] = keys_after
+        planned["group_ids"] = sorted([g for g in current_groups if g not in group_remove] + group_add)
+        if self.check_mode or not changed:
+            return self.finish(changed, planned, current["client_id"], before, planned)
+
+        # New keys first (an app switching to private_key_jwt needs them), unlisted keys last.
+        wrote_keys = self.add_keys(app_id, add, activate)
+        if changed_fields:
+            source = get_app(self.client, app_id) if wrote_keys else app
+            body = build_replace_body(source, dict((name, fields[name]) for name in changed_fields))
+            answer = self.write("updated app fields %s" % ", ".join(sorted(changed_fields)), replace_app, app_id,
+                                body) or {}
+            secret = ((answer.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
+            if secret and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS \
+                    and target["token_endpoint_auth_method"] in SECRET_AUTH_METHODS:
+                # Switching to a secret method makes Okta issue a secret, shown in this answer only.
+                self.issued(secret)
+        self.remove_keys(app_id, remove)
+        if status != current["status"]:
+            if status == "ACTIVE":
+                self.write("activated app", activate_app, app_id)
+            else:
+                self.write("deactivated app", deactivate_app, app_id)
+        if rotating:
+            self.rotate_secret(app_id)
+        for group_id in group_add:
+            self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
+        for group_id in group_remove:
+            self.write("unassigned group %s" % group_id, unassign_group, app_id, group_id)
+        app, keys, group_ids = self.read_state(app_id)
+        after = self.result_view(app, keys, group_ids)
+        return self.finish(True, after, after["client_id"], before, after)
+
+    # ---------------------------------------------------------------- steps
+
+    def add_keys(self, app_id, add, activate):
+        """Add the new keys and activate them and the listed inactive ones. True when something was written."""
+        for jwk in add:
+            answer = self.write("added key %s" % jwk["kid"], add_jwk, app_id, jwk) or {}
+            if answer.get("id") and answer.get("status") != "ACTIVE":
+                self.write("activated key %s" % jwk["kid"], activate_jwk, app_id, answer["id"])
+        for key in activate:
+            self.write("activated key %s" % key.get("kid"), activate_jwk, app_id, key["id"])
+        return bool(add or activate)
+
+    def remove_keys(self, app_id, keys):
+        # Deactivate every key first, then delete: Okta deletes inactive keys only.
+        for key in keys:
+            if key.get("status") == "ACTIVE":
+                self.write("deactivated key %s" % key.get("kid"), deactivate_jwk, app_id, key["id"])
+        for key in keys:
+            self.write("deleted key %s" % key.get("kid"), delete_jwk, app_id, key["id"])
+
+    def rotate_secret(self, app_id):
+        """Add a new secret, then deactivate and delete the old ones (Okta keeps at most two)."""
+        old = list_secrets(self.client, app_id)
+        if len(old) >= 2:
+            # No room for a new secret: drop inactive ones first, else the oldest active one.
+            ordered = sorted(old, key=lambda s: (s.get("status") == "ACTIVE", s.get("created") or ""))
+            for secret in ordered[:len(old) - 1]:
+                self.drop_secret(app_id, secret)
+            old = ordered[len(old) - 1:]
+        new = self.write("created a client secret", create_secret, app_id)
+        if not new.get("client_secret"):
+            raise OktaLookupError("Okta created a client secret but did not return it; rotate again.")
+        self.issued(new["client_secret"])
+        for secret in old:
+            if secret.get("id") != new.get("id"):
+                self.drop_secret(app_id, secret)
+
+    def drop_secret(self, app_id, secret):
+        if secret.get("status") == "ACTIVE":
+            self.write("deactivated client secret %s" % secret["id"], deactivate_secret, app_id, secret["id"])
+        self.write("deleted client secret %s" % secret["id"], delete_secret, app_id, secret["id"])

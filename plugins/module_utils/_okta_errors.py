@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Errors of the identity.okta client and modules, and scrubbing secrets out of messages.
+
+Every failure of the collection is an :class:`OktaError`:
+
+* :class:`OktaInputError`: bad input, found before anything was sent (names the option);
+* :class:`OktaLookupError`: a lookup that cannot be answered (no such app, two apps with a label);
+* :class:`OktaConnectionError`: no HTTP answer (TLS, connect, timeout);
+* :class:`OktaApiError`: Okta answered with an error status, with Okta's error object;
+* :class:`OktaPermissionError`: a ``403`` explained, naming the scope and admin role the
+  operation needs (raised by the operations catalogue for every call).
+
+This is a private module: its interface may change without notice.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class OktaError(Exception):
+    """Base class of every error raised by this client."""
+
+
+class OktaInputError(OktaError):
+    """Bad or missing input (options, domain, credentials, key material), found before any write.
+
+    ``option`` names the option at fault when one is known.
+    """
+
+    def __init__(self, message, option=None):
+        super(OktaInputError, self).__init__(message)
+        self.option = option
+
+
+class OktaLookupError(OktaError):
+    """A lookup that cannot be answered (e.g. two apps with the same label)."""
+
+
+class OktaConnectionError(OktaError):
+    """The request did not get an HTTP answer.
+
+    ``kind`` is ``tls`` (certificate or handshake failure), ``timeout`` or ``connect``
+    (refused, unreachable, reset, dropped).
+    """
+
+    def __init__(self, message, kind="connect", url=None):
+        super(OktaConnectionError, self).__init__(message)
+        self.kind = kind
+        self.url = url
+
+
+class OktaApiError(OktaError):
+    """Okta answered with an error status.
+
+    Carries Okta's error object (``errorCode``, ``errorSummary``, ``errorCauses``, ``errorId``)
+    or an OAuth 2.0 error (``error``, ``error_description``), and the parsed ``WWW-Authenticate``
+    challenge when there is one.
+    """
+
+    def __init__(self, status, method, path, body=None, headers=None, secrets=()):
+        self.status = status
+        self.method = method
+        self.path = path
+        self.headers = dict(headers or {})
+        body = body if isinstance(body, dict) else {}
+        self.body = body
+        self.error_code = body.get("errorCode")
+        self.error_summary = body.get("errorSummary")
+        self.error_id = body.get("errorId")
+        self.error_causes = [
+            c.get("errorSummary") for c in (body.get("errorCauses") or []) if isinstance(c, dict) and c.get("errorSummary")
+        ]
+        self.oauth_error = body.get("error")
+        self.oauth_error_description = body.get("error_description")
+        self.www_authenticate = parse_www_authenticate(header(self.headers, "WWW-Authenticate"))
+        if not self.oauth_error and self.www_authenticate.get("error"):
+            self.oauth_error = self.www_authenticate.get("error")
+            self.oauth_error_description = self.www_authenticate.get("error_description")
+        self.dpop_nonce = header(self.headers, "DPoP-Nonce")
+        super(OktaApiError, self).__init__(scrub(self._format(), secrets))
+
+    def _format(self):
+        parts = ["Okta API %s %s failed: HTTP %s" % (self.method, self.path, self.status)]
+        if self.error_code:
+            parts.append(self.error_code)
+        if self.oauth_error:
+            parts.append(self.oauth_error)
+        text = " ".join(parts)
+        details = []
+        if self.error_summary:
+            details.append(self.error_summary)
+        if self.oauth_error_description and self.oauth_error_description != self.error_summary:
+            details.append(self.oauth_error_description)
+        if self.error_causes:
+            details.append("causes: " + "; ".join(self.error_causes))
+        scope = self.www_authenticate.get("scope")
+        if scope and self.oauth_error == "insufficient_scope":
+            details.append("required scope: %s" % scope)
+        if details:
+            text += ": " + " ".join(d if d.endswith((".", ":")) else d + "." for d in details)
+        if self.error_id:
+            text += " (errorId %s)" % self.error_id
+        return text
+
+    def as_dict(self):
+        """Error details for a module result (no secrets)."""
+        return dict(
+            status=self.status,
+            error_code=self.error_code,
+            error_summary=self.error_summary,
+            error_causes=self.error_causes,
+            error_id=self.error_id,
+            oauth_error=self.oauth_error,
+            oauth_error_description=self.oauth_error_description,
+        )
+
+
+def header(headers, name):
+    """A header value by case-insensitive name, or None."""
+    lname = name.lower()
+    for key, value in (headers or {}).items():
+        if key.lower() == lname:
+            return value
+    return None
+
+
+def parse_www_authenticate(value):
+    """Parse ``Bearer error="insufficient_scope", scope="x"`` into a dict (scheme under ``scheme``)."""
+    result = {}
+    if not value:
+        return result
+    value = value.strip()
+    scheme, _sep, rest = value.partition(" ")
+    result["scheme"] = scheme
+    for match in re.finditer(r'([A-Za-z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))', rest):
+        result[match.group(1)] = match.group(2) if match.group(2) is not None else match.group(3)
+    return result
+
+
+def scrub(text, secrets):
+    """Replace every known secret in ``text`` by a placeholder."""
+    if not text:
+        return text
+    for secret in secrets or ():
+        if secret and isinstance(secret, str) and len(secret) >= 6:
+            text = text.replace(secret, "********")
+    # A credential that was never registered still must not leak: mask bearer/SSWS values.
+    text = re.sub(r"\b(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}", r"\1 ********", text)
+    return text
+
+
+class OktaPermissionError(OktaApiError):
+    """A ``403`` from Okta, explained: which scope or admin role the caller lacks."""
+
+    def __init__(self, exc, action, scope=None, admin_roles=None, auth_method=None, secrets=()):
+        self.action = action
+        self.required_scope = scope
+        self.admin_roles = admin_roles
+        self.auth_method = auth_method
+        super(OktaPermissionError, self).__init__(
+            exc.status, exc.method, exc.path, exc.body, exc.headers, secrets=secrets)
+
+    def _missing(self):
+        scope = self.www_authenticate.get("scope") or self.required_scope
+        if self.oauth_error == "insufficient_scope":
+            return (
+                "the management access token lacks the Okta API scope %s: grant that scope to the management "
+                "app (auth_client_id), for example with identity.okta.okta_scopes, and include it in "
+                "auth_scopes" % (scope or "needed for this operation"))
+        roles = self.admin_roles or "an administrator role that allows it"
+        if self.auth_method == "api_token":
+            return (
+                "the administrator who owns the API token lacks the admin permission (an API token has exactly "
+                "the permissions of its administrator): it needs %s" % roles)
+        if self.auth_method == "oauth":
+            return (
+                "the management app (auth_client_id) lacks the admin permission: it needs the Okta API scope %s "
+                "granted and requested in auth_scopes, and an admin role assignment such as %s"
+                % (scope or "for this operation", roles))
+        return "the caller needs the Okta API scope %s and %s" % (scope or "for this operation", roles)
+
+    def _format(self):
+        base = super(OktaPermissionError, self)._format()
+        return "Permission denied to %s: %s. %s" % (self.action, self._missing(), base)
+
+    def as_dict(self):
+        details = super(OktaPermissionError, self).as_dict()
+        details["required_scope"] = self.www_authenticate.get("scope") or self.required_scope
+        details["admin_roles"] = self.admin_roles
+        return details
+
+
+def error_details(exc):
+    """The ``okta_error`` member of a failed module result for an error (no secrets)."""
+    if isinstance(exc, OktaApiError):
+        return exc.as_dict()
+    if isinstance(exc, OktaConnectionError):
+        return dict(kind=exc.kind)
+    return None
