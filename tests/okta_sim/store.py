@@ -15,11 +15,11 @@ API_TOKEN_LIFETIME = 30 * 24 * 3600
 class Store:
     """Everything the simulator knows, guarded by one re-entrant lock."""
 
-    def __init__(self, admin_token=None, admin_login=ADMIN_LOGIN):
+    def __init__(self, admin_token=None, admin_login=ADMIN_LOGIN, signing_key=None):
         self.lock = threading.RLock()
         self.org_id = new_id('00o')
-        # Key signing access and ID tokens; kept across resets.
-        self.signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        # Key signing access and ID tokens; kept across resets. Given, it spares generating one (in-process tests).
+        self.signing_key = signing_key or rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.signing_kid = random_token(43)
         self.app_signing_kid = random_token(43)
         self.user_type_id = new_id('oty')

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
+import pytest
+
 NAMESPACE = 'identity'
 NAME = 'okta'
 
@@ -43,3 +45,15 @@ def _collections_dir() -> str:
 _COLLECTIONS = _collections_dir()
 if _COLLECTIONS not in sys.path:
     sys.path.insert(0, _COLLECTIONS)
+
+
+@pytest.fixture
+def okta(monkeypatch):
+    """An Okta org for the test: the simulator run in process (see tests/unit/okta_inprocess.py).
+
+    Every ``requests`` session of the test talks to it, lists come two items per page, and
+    ``time.sleep`` records the wait in ``okta.sleeps`` instead of sleeping.
+    """
+    from ansible_collections.identity.okta.tests.unit.okta_inprocess import InProcessOkta  # pylint: disable=import-outside-toplevel
+
+    return InProcessOkta().install(monkeypatch)

@@ -8,7 +8,7 @@ import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_apps as apps
 from ansible_collections.identity.okta.plugins.module_utils._okta_client import OktaClient, OktaLookupError
-from ansible_collections.identity.okta.tests.unit.plugins.module_utils.okta_stub_server import StubOkta
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.scripted_https_server import ScriptedHttpsServer
 
 TOKEN = "00aSecretSswsTokenValue_0123456789abcdef"
 
@@ -25,35 +25,34 @@ def _app(app_id, label, client_id=None):
             "credentials": {"oauthClient": {"client_id": client_id or app_id}}}
 
 
-def _pages(stub):
+def _pages(server):
     def answer(handler, raw):
         after = handler.path.partition("after=")[2].split("&")[0]
         items, cursor = PAGES[after]
         headers = {}
         if cursor:
-            headers["Link"] = '<%s/api/v1/apps?after=%s&limit=200>; rel="next"' % (stub.url, cursor)
+            headers["Link"] = '<%s/api/v1/apps?after=%s&limit=200>; rel="next"' % (server.url, cursor)
         return dict(status=200, body=[_app(i, label) for i, label in items], headers=headers)
     return answer
 
 
 @pytest.fixture
-def stub():
-    server = StubOkta()
-    server.on("GET", "/api/v1/apps", _pages(server))
-    yield server
-    server.stop()
+def server(tmp_path):
+    with ScriptedHttpsServer(tmp_path) as scripted:
+        scripted.on("GET", "/api/v1/apps", _pages(scripted))
+        yield scripted
 
 
 @pytest.fixture
-def client(stub):
-    return OktaClient(stub.domain, api_token=TOKEN, ca_path=stub.cert_path, sleep=lambda seconds: None)
+def client(server):
+    return OktaClient(server.domain, api_token=TOKEN, ca_path=server.cert_path, sleep=lambda seconds: None)
 
 
-def test_exact_label_matches_are_collected_across_pages(stub, client):
+def test_exact_label_matches_are_collected_across_pages(server, client):
     assert [a["id"] for a in apps.find_apps_by_label(client, "Connector")] == ["0oa1", "0oa5"]
-    first = stub.requests[0]["query"]
+    first = server.requests[0]["query"]
     assert first["q"] == ["Connector"] and first["limit"] == ["200"]
-    assert len(stub.requests) == 3
+    assert len(server.requests) == 3
 
 
 def test_two_exact_matches_are_an_error_naming_both_ids(client):
@@ -68,15 +67,15 @@ def test_a_unique_label_on_a_later_page_is_found(client):
     assert apps.find_app(client, label="Connector (new)") is None
 
 
-def test_client_id_falls_back_to_a_scan_when_it_is_not_the_app_id(stub, client):
-    stub.on("GET", "/api/v1/apps/custom-client", dict(status=404, body={"errorCode": "E0000007", "errorSummary": "Not found"}))
-    stub.on("GET", "/api/v1/apps", dict(status=200, body=[_app("0oa5", "Connector"), _app("0oa6", "Custom", "custom-client")]))
+def test_client_id_falls_back_to_a_scan_when_it_is_not_the_app_id(server, client):
+    server.on("GET", "/api/v1/apps/custom-client", dict(status=404, body={"errorCode": "E0000007", "errorSummary": "Not found"}))
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[_app("0oa5", "Connector"), _app("0oa6", "Custom", "custom-client")]))
     assert apps.find_app(client, client_id="custom-client")["id"] == "0oa6"
     assert apps.find_app(client, client_id="unknown-client") is None
 
 
-def test_missing_app_error_says_how_it_was_looked_up(stub, client):
-    stub.on("GET", "/api/v1/apps/0oaGone", dict(status=404, body={"errorCode": "E0000007", "errorSummary": "Not found"}))
+def test_missing_app_error_says_how_it_was_looked_up(server, client):
+    server.on("GET", "/api/v1/apps/0oaGone", dict(status=404, body={"errorCode": "E0000007", "errorSummary": "Not found"}))
     with pytest.raises(OktaLookupError) as err:
         apps.require_app(client, app_id="0oaGone")
     assert "id '0oaGone'" in str(err.value)

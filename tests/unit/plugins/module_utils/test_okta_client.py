@@ -14,16 +14,15 @@ from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_client as oc
 from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
-from ansible_collections.identity.okta.tests.unit.plugins.module_utils.okta_stub_server import StubOkta
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.scripted_https_server import ScriptedHttpsServer
 
 TOKEN = "00aSecretSswsTokenValue_0123456789abcdef"
 
 
 @pytest.fixture
-def stub():
-    server = StubOkta()
-    yield server
-    server.stop()
+def server(tmp_path):
+    with ScriptedHttpsServer(tmp_path) as scripted:
+        yield scripted
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +35,9 @@ class Sleeps(list):
         self.append(seconds)
 
 
-def make_client(stub, sleeps=None, **kwargs):
+def make_client(server, sleeps=None, **kwargs):
     kwargs.setdefault("api_token", TOKEN)
-    return oc.OktaClient(stub.domain, ca_path=stub.cert_path, sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
+    return oc.OktaClient(server.domain, ca_path=server.cert_path, sleep=sleeps if sleeps is not None else Sleeps(), **kwargs)
 
 
 def okta_error(status, code, summary, **extra):
@@ -96,11 +95,11 @@ def test_admin_domain_rejected_by_client_before_any_request():
 
 # ------------------------------------------------------------------ transport and auth
 
-def test_ssws_header_user_agent_and_tls_with_ca_path(stub):
-    stub.on("GET", "/api/v1/users/me", dict(status=200, body={"id": "00u1"}))
-    client = make_client(stub)
+def test_ssws_header_user_agent_and_tls_with_ca_path(server):
+    server.on("GET", "/api/v1/users/me", dict(status=200, body={"id": "00u1"}))
+    client = make_client(server)
     assert client.get("/api/v1/users/me") == {"id": "00u1"}
-    sent = stub.requests[0]["headers"]
+    sent = server.requests[0]["headers"]
     assert sent["Authorization"] == "SSWS " + TOKEN
     assert sent["User-Agent"].startswith("identity.okta-ansible/%s " % oc.COLLECTION_VERSION)
     assert sent["Accept"] == "application/json"
@@ -113,8 +112,8 @@ def test_collection_version_matches_galaxy_yml():
     assert lines and lines[0].split(":", 1)[1].strip().strip("'\"") == oc.COLLECTION_VERSION
 
 
-def test_tls_failure_without_ca(stub):
-    client = oc.OktaClient(stub.domain, api_token=TOKEN, sleep=Sleeps())
+def test_tls_failure_without_ca(server):
+    client = oc.OktaClient(server.domain, api_token=TOKEN, sleep=Sleeps())
     with pytest.raises(oc.OktaConnectionError) as err:
         client.get("/api/v1/users/me")
     assert err.value.kind == "tls"
@@ -132,7 +131,7 @@ def test_unreachable_host_is_a_connection_error():
     assert len(sleeps) == 2  # refused before sending: retried, then given up
 
 
-def _token_answer(stub, claims_seen, key_pem, kid):
+def _token_answer(server, claims_seen, key_pem, kid):
     public_key = serialization.load_pem_private_key(key_pem.encode(), None).public_key()
 
     def answer(handler, raw):
@@ -140,7 +139,7 @@ def _token_answer(stub, claims_seen, key_pem, kid):
         form = dict((k, v[0]) for k, v in parse_qs(raw.decode()).items())
         header = jwt.get_unverified_header(form["client_assertion"])
         claims = jwt.decode(form["client_assertion"], public_key, algorithms=["RS256"],
-                            audience=stub.url + "/oauth2/v1/token")
+                            audience=server.url + "/oauth2/v1/token")
         claims_seen.append(dict(form=form, header=header, claims=claims))
         assert header["kid"] == kid
         return dict(status=200, body={"token_type": "Bearer", "expires_in": 3600,
@@ -148,26 +147,26 @@ def _token_answer(stub, claims_seen, key_pem, kid):
     return answer
 
 
-def test_private_key_jwt_assertion_and_bearer_header(stub, key_pem):
+def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
     kid = public_jwk(key_pem)["kid"]
     seen = []
-    stub.on("POST", "/oauth2/v1/token", _token_answer(stub, seen, key_pem, kid))
-    stub.on("GET", "/api/v1/apps", dict(status=200, body=[]))
-    client = oc.OktaClient(stub.domain, client_id="0oaClient", private_key=key_pem, private_key_id=kid,
-                           scopes=["okta.apps.read", "okta.apps.manage"], ca_path=stub.cert_path, sleep=Sleeps())
+    server.on("POST", "/oauth2/v1/token", _token_answer(server, seen, key_pem, kid))
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[]))
+    client = oc.OktaClient(server.domain, client_id="0oaClient", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.apps.read", "okta.apps.manage"], ca_path=server.cert_path, sleep=Sleeps())
     client.get("/api/v1/apps")
     client.get("/api/v1/apps")
     assert len(seen) == 1  # the access token is cached
     claims = seen[0]["claims"]
     assert claims["iss"] == claims["sub"] == "0oaClient"
-    assert claims["aud"] == stub.url + "/oauth2/v1/token"
+    assert claims["aud"] == server.url + "/oauth2/v1/token"
     assert 0 < claims["exp"] - claims["iat"] <= 300
     assert claims["jti"]
     form = seen[0]["form"]
     assert form["grant_type"] == "client_credentials"
     assert form["client_assertion_type"] == oc.CLIENT_ASSERTION_TYPE
     assert form["scope"] == "okta.apps.read okta.apps.manage"
-    api_calls = [r for r in stub.requests if r["path"] == "/api/v1/apps"]
+    api_calls = [r for r in server.requests if r["path"] == "/api/v1/apps"]
     assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2
     assert client.write_count == 0
 
@@ -179,21 +178,21 @@ def test_assertions_have_fresh_jti(key_pem):
     assert first["jti"] != second["jti"]
 
 
-def test_expired_access_token_is_renewed_once(stub, key_pem):
+def test_expired_access_token_is_renewed_once(server, key_pem):
     kid = public_jwk(key_pem)["kid"]
     seen = []
-    stub.on("POST", "/oauth2/v1/token", _token_answer(stub, seen, key_pem, kid))
-    stub.on("GET", "/api/v1/logs",
-            dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided"},
-                 headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="The token has expired."'}),
-            dict(status=200, body=[]))
-    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
-                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    server.on("POST", "/oauth2/v1/token", _token_answer(server, seen, key_pem, kid))
+    server.on("GET", "/api/v1/logs",
+              dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided"},
+                   headers={"WWW-Authenticate": 'Bearer error="invalid_token", error_description="The token has expired."'}),
+              dict(status=200, body=[]))
+    client = oc.OktaClient(server.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=server.cert_path, sleep=Sleeps())
     assert client.get("/api/v1/logs") == []
     assert len(seen) == 2
 
 
-def test_dpop_is_used_when_the_token_endpoint_demands_it(stub, key_pem):
+def test_dpop_is_used_when_the_token_endpoint_demands_it(server, key_pem):
     kid = public_jwk(key_pem)["kid"]
     proofs = []
 
@@ -209,30 +208,30 @@ def test_dpop_is_used_when_the_token_endpoint_demands_it(stub, key_pem):
                         body={"error": "use_dpop_nonce", "error_description": "Authorization server requires nonce in DPoP proof."})
         return dict(status=200, body={"token_type": "DPoP", "expires_in": 3600, "access_token": "eyDpopToken", "scope": "okta.logs.read"})
 
-    stub.on("POST", "/oauth2/v1/token", token)
-    stub.on("GET", "/api/v1/logs", dict(status=200, body=[]))
-    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
-                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    server.on("POST", "/oauth2/v1/token", token)
+    server.on("GET", "/api/v1/logs", dict(status=200, body=[]))
+    client = oc.OktaClient(server.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=server.cert_path, sleep=Sleeps())
     client.get("/api/v1/logs", params={"limit": 1})
     assert [p[0]["typ"] for p in proofs] == ["dpop+jwt", "dpop+jwt"]
-    assert proofs[0][1]["htm"] == "POST" and proofs[0][1]["htu"] == stub.url + "/oauth2/v1/token"
+    assert proofs[0][1]["htm"] == "POST" and proofs[0][1]["htu"] == server.url + "/oauth2/v1/token"
     assert proofs[1][1]["nonce"] == "n-1"
-    api = [r for r in stub.requests if r["path"] == "/api/v1/logs"][0]
+    api = [r for r in server.requests if r["path"] == "/api/v1/logs"][0]
     assert api["headers"]["Authorization"] == "DPoP eyDpopToken"
     resource_proof = jwt.decode(api["headers"]["DPoP"], options={"verify_signature": False})
-    assert resource_proof["htu"] == stub.url + "/api/v1/logs"  # no query string in htu
+    assert resource_proof["htu"] == server.url + "/api/v1/logs"  # no query string in htu
     assert resource_proof["ath"]
 
 
 # ------------------------------------------------------------------ pagination
 
-def test_pagination_follows_next_links_over_three_pages(stub):
-    base = stub.url + "/api/v1/apps"
-    stub.on("GET", "/api/v1/apps", lambda handler, raw: _page(handler, base))
-    client = make_client(stub)
+def test_pagination_follows_next_links_over_three_pages(server):
+    base = server.url + "/api/v1/apps"
+    server.on("GET", "/api/v1/apps", lambda handler, raw: _page(handler, base))
+    client = make_client(server)
     items = client.list("/api/v1/apps", params={"limit": 2})
     assert [i["id"] for i in items] == ["a1", "a2", "a3", "a4", "a5"]
-    assert [r["query"].get("after") for r in stub.requests] == [None, ["c2"], ["c4"]]
+    assert [r["query"].get("after") for r in server.requests] == [None, ["c2"], ["c4"]]
 
 
 def _page(handler, base):
@@ -245,122 +244,122 @@ def _page(handler, base):
     return dict(status=200, body=[{"id": i} for i in ids], headers={"Link": ", ".join(links)})
 
 
-def test_pagination_of_wrapped_lists(stub):
-    stub.on("GET", "/api/v1/iam/roles",
-            dict(status=200, body={"roles": [{"id": "cr1"}], "_links": {"next": {"href": stub.url + "/api/v1/iam/roles?after=cr1"}}}),
-            dict(status=200, body={"roles": [{"id": "cr2"}], "_links": {}}))
-    assert [r["id"] for r in make_client(stub).list("/api/v1/iam/roles", item_key="roles")] == ["cr1", "cr2"]
+def test_pagination_of_wrapped_lists(server):
+    server.on("GET", "/api/v1/iam/roles",
+              dict(status=200, body={"roles": [{"id": "cr1"}], "_links": {"next": {"href": server.url + "/api/v1/iam/roles?after=cr1"}}}),
+              dict(status=200, body={"roles": [{"id": "cr2"}], "_links": {}}))
+    assert [r["id"] for r in make_client(server).list("/api/v1/iam/roles", item_key="roles")] == ["cr1", "cr2"]
 
 
-def test_next_link_to_another_host_is_refused(stub):
-    stub.on("GET", "/api/v1/apps", dict(status=200, body=[{"id": "a1"}],
-                                        headers={"Link": '<https://evil.example.com/api/v1/apps?after=x>; rel="next"'}))
+def test_next_link_to_another_host_is_refused(server):
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[{"id": "a1"}],
+                                          headers={"Link": '<https://evil.example.com/api/v1/apps?after=x>; rel="next"'}))
     with pytest.raises(oc.OktaError) as err:
-        make_client(stub).list("/api/v1/apps")
+        make_client(server).list("/api/v1/apps")
     assert "another host" in str(err.value)
-    assert len(stub.requests) == 1
+    assert len(server.requests) == 1
 
 
 # ------------------------------------------------------------------ rate limits and faults
 
-def test_429_waits_until_rate_limit_reset_then_succeeds(stub):
+def test_429_waits_until_rate_limit_reset_then_succeeds(server):
     reset = int(time.time()) + 7
     sleeps = Sleeps()
-    client = make_client(stub, sleeps)
-    stub.on("GET", "/api/v1/apps/0oa1",
-            okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
-            | {"headers": {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset),
-                           "Date": formatdate(time.time(), usegmt=True)}},
-            dict(status=200, body={"id": "0oa1"}))
+    client = make_client(server, sleeps)
+    server.on("GET", "/api/v1/apps/0oa1",
+              okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
+              | {"headers": {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset),
+                             "Date": formatdate(time.time(), usegmt=True)}},
+              dict(status=200, body={"id": "0oa1"}))
     assert client.get("/api/v1/apps/0oa1") == {"id": "0oa1"}
     assert len(sleeps) == 1
     assert 5.0 <= sleeps[0] <= 9.0  # until the reset (from the server's Date), plus at most 1 s of jitter
-    assert len([r for r in stub.requests if r["path"] == "/api/v1/apps/0oa1"]) >= 2
+    assert len([r for r in server.requests if r["path"] == "/api/v1/apps/0oa1"]) >= 2
 
 
-def test_429_wait_is_bounded(stub):
+def test_429_wait_is_bounded(server):
     far = int(time.time()) + 3600
-    stub.on("GET", "/api/v1/groups",
-            dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(far)}),
-            dict(status=200, body=[]))
+    server.on("GET", "/api/v1/groups",
+              dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(far)}),
+              dict(status=200, body=[]))
     sleeps = Sleeps()
-    make_client(stub, sleeps, max_rate_limit_wait=20).get("/api/v1/groups")
+    make_client(server, sleeps, max_rate_limit_wait=20).get("/api/v1/groups")
     assert 20.0 <= sleeps[0] <= 21.0
 
 
-def test_429_retried_for_posts_too(stub):
-    stub.on("POST", "/api/v1/apps/0oa1/grants",
-            dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(int(time.time()))}),
-            dict(status=201, body={"id": "oag1"}))
-    assert make_client(stub).post("/api/v1/apps/0oa1/grants", json={"scopeId": "okta.logs.read"}) == {"id": "oag1"}
+def test_429_retried_for_posts_too(server):
+    server.on("POST", "/api/v1/apps/0oa1/grants",
+              dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"X-Rate-Limit-Reset": str(int(time.time()))}),
+              dict(status=201, body={"id": "oag1"}))
+    assert make_client(server).post("/api/v1/apps/0oa1/grants", json={"scopeId": "okta.logs.read"}) == {"id": "oag1"}
 
 
-def test_exhausted_bucket_is_paced_before_sending(stub):
+def test_exhausted_bucket_is_paced_before_sending(server):
     reset = int(time.time()) + 4
-    stub.on("GET", "/api/v1/users/00u1", dict(status=200, body={"id": "00u1"},
-                                              headers={"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset)}))
+    server.on("GET", "/api/v1/users/00u1", dict(status=200, body={"id": "00u1"},
+                                                headers={"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": str(reset)}))
     sleeps = Sleeps()
-    client = make_client(stub, sleeps)
+    client = make_client(server, sleeps)
     client.get("/api/v1/users/00u1")
     assert sleeps == []
     client.get("/api/v1/users/00u1")
     assert len(sleeps) == 1 and 2.0 <= sleeps[0] <= 5.0
 
 
-def test_5xx_then_success_with_backoff(stub):
-    stub.on("GET", "/api/v1/apps/0oa1", okta_error(500, "E0000009", "Internal Server Error"),
-            okta_error(503, "E0000010", "Service unavailable"), dict(status=200, body={"id": "0oa1"}))
+def test_5xx_then_success_with_backoff(server):
+    server.on("GET", "/api/v1/apps/0oa1", okta_error(500, "E0000009", "Internal Server Error"),
+              okta_error(503, "E0000010", "Service unavailable"), dict(status=200, body={"id": "0oa1"}))
     sleeps = Sleeps()
-    assert make_client(stub, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert make_client(server, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0] * 1.2 / 1.5  # growing backoff
 
 
-def test_5xx_not_retried_for_non_idempotent_post(stub):
-    stub.on("POST", "/api/v1/apps", okta_error(500, "E0000009", "Internal Server Error"), dict(status=200, body={"id": "x"}))
+def test_5xx_not_retried_for_non_idempotent_post(server):
+    server.on("POST", "/api/v1/apps", okta_error(500, "E0000009", "Internal Server Error"), dict(status=200, body={"id": "x"}))
     with pytest.raises(oc.OktaApiError) as err:
-        make_client(stub).post("/api/v1/apps", json={"label": "x"})
+        make_client(server).post("/api/v1/apps", json={"label": "x"})
     assert err.value.status == 500
-    assert len(stub.requests) == 1
+    assert len(server.requests) == 1
 
 
-def test_dropped_connection_then_success(stub):
-    stub.on("GET", "/api/v1/apps/0oa1", dict(drop=True), dict(status=200, body={"id": "0oa1"}))
+def test_dropped_connection_then_success(server):
+    server.on("GET", "/api/v1/apps/0oa1", dict(drop=True), dict(status=200, body={"id": "0oa1"}))
     sleeps = Sleeps()
-    assert make_client(stub, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert make_client(server, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
     assert len(sleeps) == 1
 
 
-def test_retries_exhausted_names_status_and_error_code(stub):
-    stub.on("GET", "/api/v1/apps/0oa1", okta_error(503, "E0000010", "Service is temporarily unavailable."))
+def test_retries_exhausted_names_status_and_error_code(server):
+    server.on("GET", "/api/v1/apps/0oa1", okta_error(503, "E0000010", "Service is temporarily unavailable."))
     sleeps = Sleeps()
     with pytest.raises(oc.OktaApiError) as err:
-        make_client(stub, sleeps, retries=3).get("/api/v1/apps/0oa1")
+        make_client(server, sleeps, retries=3).get("/api/v1/apps/0oa1")
     text = str(err.value)
     assert "HTTP 503" in text and "E0000010" in text and "GET /api/v1/apps/0oa1" in text
     assert "errorId oae123" in text
     assert err.value.status == 503 and err.value.error_code == "E0000010"
-    assert len(sleeps) == 3 and len(stub.requests) == 4
+    assert len(sleeps) == 3 and len(server.requests) == 4
 
 
-def test_error_details_are_parsed(stub):
-    stub.on("POST", "/api/v1/apps", okta_error(
+def test_error_details_are_parsed(server):
+    server.on("POST", "/api/v1/apps", okta_error(
         400, "E0000001", "Api validation failed: redirect_uris",
         errorCauses=[{"errorSummary": "redirect_uris: Must be a valid URI"}]))
     with pytest.raises(oc.OktaApiError) as err:
-        make_client(stub).post("/api/v1/apps", json={})
+        make_client(server).post("/api/v1/apps", json={})
     exc = err.value
     assert exc.error_causes == ["redirect_uris: Must be a valid URI"]
     assert exc.as_dict()["error_id"] == "oae123"
     assert "redirect_uris: Must be a valid URI" in str(exc)
 
 
-def test_insufficient_scope_challenge_is_parsed(stub):
-    stub.on("GET", "/api/v1/logs", dict(status=403, body={"errorCode": "E0000006", "errorSummary": "You do not have permission"},
-                                        headers={"WWW-Authenticate": 'Bearer authorization_uri="x", realm="IdpMyAccountAPI", '
-                                                                     'scope="okta.logs.read", error="insufficient_scope", '
-                                                                     'error_description="The access token provided does not contain the required scopes."'}))
+def test_insufficient_scope_challenge_is_parsed(server):
+    server.on("GET", "/api/v1/logs", dict(status=403, body={"errorCode": "E0000006", "errorSummary": "You do not have permission"},
+                                          headers={"WWW-Authenticate": 'Bearer authorization_uri="x", realm="IdpMyAccountAPI", '
+                                                                       'scope="okta.logs.read", error="insufficient_scope", '
+                                                                       'error_description="The access token provided does not contain the required scopes."'}))
     with pytest.raises(oc.OktaApiError) as err:
-        make_client(stub).get("/api/v1/logs")
+        make_client(server).get("/api/v1/logs")
     assert err.value.oauth_error == "insufficient_scope"
     assert err.value.www_authenticate["scope"] == "okta.logs.read"
     assert "required scope: okta.logs.read" in str(err.value)
@@ -368,7 +367,7 @@ def test_insufficient_scope_challenge_is_parsed(stub):
 
 # ------------------------------------------------------------------ secrets never in messages
 
-def test_no_secret_in_any_error_text(stub, key_pem):
+def test_no_secret_in_any_error_text(server, key_pem):
     kid = public_jwk(key_pem)["kid"]
     echoed = {}
 
@@ -378,9 +377,9 @@ def test_no_secret_in_any_error_text(stub, key_pem):
         echoed["assertion"] = parse_qs(raw.decode())["client_assertion"][0]
         return dict(status=401, body={"error": "invalid_client", "error_description": "bad " + echoed["assertion"]})
 
-    stub.on("POST", "/oauth2/v1/token", echo_token)
-    client = oc.OktaClient(stub.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
-                           scopes=["okta.logs.read"], ca_path=stub.cert_path, sleep=Sleeps())
+    server.on("POST", "/oauth2/v1/token", echo_token)
+    client = oc.OktaClient(server.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=server.cert_path, sleep=Sleeps())
     with pytest.raises(oc.OktaApiError) as err:
         client.get("/api/v1/logs")
     text = str(err.value)
@@ -388,9 +387,9 @@ def test_no_secret_in_any_error_text(stub, key_pem):
     body = key_pem.split("-----")[2].strip().splitlines()[0]
     assert body not in text
 
-    stub.on("GET", "/api/v1/users/me", dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided: SSWS " + TOKEN}))
+    server.on("GET", "/api/v1/users/me", dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided: SSWS " + TOKEN}))
     with pytest.raises(oc.OktaApiError) as err:
-        make_client(stub).get("/api/v1/users/me")
+        make_client(server).get("/api/v1/users/me")
     assert TOKEN not in str(err.value) and "E0000011" in str(err.value)
 
 

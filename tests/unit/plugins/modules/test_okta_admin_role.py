@@ -2,6 +2,8 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""okta_admin_role, run through main() against the in-process Okta org (the ``okta`` fixture)."""
+
 from __future__ import annotations
 
 import os
@@ -11,39 +13,36 @@ import yaml
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_roles import ROLE_TYPES
 from ansible_collections.identity.okta.plugins.modules import okta_admin_role
-from ansible_collections.identity.okta.tests.unit.plugins.modules.okta_fake_api import (
-    FakeOkta,
-    api_error,
-    forbidden,
-    patch_exits,
-    run_module,
-)
 
 # Okta's API descriptions: $OKTA_OPENAPI_DIR, else ../shared/okta-openapi beside the repository.
 _REPO_ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "..", ".."))
 OPENAPI = os.path.join(os.environ.get("OKTA_OPENAPI_DIR") or os.path.join(os.path.dirname(_REPO_ROOT), "shared", "okta-openapi"),
                        "management-oneOfInheritance.yaml")
-
-
-@pytest.fixture(autouse=True)
-def exits(monkeypatch):
-    patch_exits(monkeypatch)
+CLIENT_ROLES = "/oauth2/v1/clients/%s/roles"
+SAML_APP = {"id": "0oasaml0000000000001", "name": "my_saml_app", "label": "SAML", "status": "ACTIVE",
+            "signOnMode": "SAML_2_0", "credentials": {"userNameTemplate": {"template": "${source.login}"}}, "settings": {}}
 
 
 @pytest.fixture
-def org():
-    fake = FakeOkta()
-    fake.app = fake.add_app("Reporting service")
-    fake.client_id = fake.app["id"]
-    return fake
+def app(okta):
+    return okta.add_app("Reporting service")
 
 
-def run(monkeypatch, fake, check_mode=False, diff=False, **args):
-    return run_module(okta_admin_role, fake, args, check_mode=check_mode, diff=diff, monkeypatch=monkeypatch)
+@pytest.fixture
+def client_id(app):
+    return app["credentials"]["oauthClient"]["client_id"]
 
 
-def types(fake, client_id):
-    return sorted(a["type"] for a in fake.client_roles.get(client_id, []))
+def run(okta, check_mode=False, diff=False, **args):
+    return okta.run(okta_admin_role, check_mode=check_mode, diff=diff, **args)
+
+
+def types(okta, client_id):
+    return sorted(a["type"] for a in okta.client_roles(client_id))
+
+
+def writes(okta):
+    return [(c.method, c.path, c.body) for c in okta.writes]
 
 
 def base_params(**overrides):
@@ -106,196 +105,226 @@ def test_plan_changes_keys_custom_roles_by_role_and_resource_set():
 
 # ------------------------------------------------------------------------------ client runs
 
-def test_assigns_read_only_admin_by_default(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"])
+def test_assigns_read_only_admin_by_default(okta, app, client_id):
+    kind, result = run(okta, app_id=app["id"])
     assert kind == "exit" and result["changed"] is True
-    assert org.writes == [("POST", "/oauth2/v1/clients/%s/roles" % org.client_id, {"type": "READ_ONLY_ADMIN"})]
+    assert client_id == app["id"]
+    assert writes(okta) == [("POST", CLIENT_ROLES % client_id, {"type": "READ_ONLY_ADMIN"})]
     assert [r["type"] for r in result["roles"]] == ["READ_ONLY_ADMIN"]
-    assert result["roles"][0]["id"] == org.client_roles[org.client_id][0]["id"]
+    assert result["roles"][0]["id"] == okta.client_roles(client_id)[0]["id"]
     assert result["added"] == result["roles"]
-    assert result["principal"] == {"type": "client", "id": org.client_id, "name": "Reporting service"}
-    assert result["_default_scopes"] == ["okta.roles.read", "okta.roles.manage", "okta.apps.read", "okta.users.read"]
+    assert result["principal"] == {"type": "client", "id": client_id, "name": "Reporting service"}
 
 
-def test_present_role_is_a_no_op(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"])
-    org.requests.clear()
-    kind, result = run(monkeypatch, org, label="Reporting service")
+def test_default_management_scopes(okta, app, client_id):
+    # With OAuth 2.0 management credentials and no auth_scopes, the module asks for these scopes.
+    management = okta.service_client(scopes=["okta.roles.read", "okta.roles.manage", "okta.apps.read",
+                                             "okta.users.read"])
+    kind, result = run(okta, app_id=app["id"], **management)
+    assert kind == "exit" and types(okta, client_id) == ["READ_ONLY_ADMIN"]
+    token_requests = okta.token_requests()
+    assert len(token_requests) == 1
+    assert token_requests[0].body["scope"].split() == ["okta.roles.read", "okta.roles.manage", "okta.apps.read",
+                                                       "okta.users.read"]
+
+
+def test_present_role_is_a_no_op(okta, app):
+    run(okta, app_id=app["id"])
+    okta.clear_requests()
+    kind, result = run(okta, label="Reporting service")
     assert kind == "exit" and result["changed"] is False
     assert result["added"] == [] and result["removed"] == []
-    assert org.writes == []
+    assert okta.writes == []
 
 
-def test_absent_removes_and_missing_is_a_no_op(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"], role="REPORT_ADMIN")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="REPORT_ADMIN", state="absent")
+def test_absent_removes_and_missing_is_a_no_op(okta, app, client_id):
+    run(okta, app_id=app["id"], role="REPORT_ADMIN")
+    kind, result = run(okta, app_id=app["id"], role="REPORT_ADMIN", state="absent")
     assert kind == "exit" and result["changed"] is True
     assert [r["type"] for r in result["removed"]] == ["REPORT_ADMIN"]
-    assert types(org, org.client_id) == []
-    org.requests.clear()
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="REPORT_ADMIN", state="absent")
+    assert types(okta, client_id) == []
+    okta.clear_requests()
+    kind, result = run(okta, app_id=app["id"], role="REPORT_ADMIN", state="absent")
     assert kind == "exit" and result["changed"] is False
-    assert org.writes == []
+    assert okta.writes == []
 
 
-def test_exclusive_adds_before_removing_others(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"], role="ORG_ADMIN")
-    run(monkeypatch, org, app_id=org.app["id"], role="HELP_DESK_ADMIN")
-    org.requests.clear()
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="READ_ONLY_ADMIN", exclusive=True)
+def test_exclusive_adds_before_removing_others(okta, app, client_id):
+    run(okta, app_id=app["id"], role="ORG_ADMIN")
+    run(okta, app_id=app["id"], role="HELP_DESK_ADMIN")
+    okta.clear_requests()
+    kind, result = run(okta, app_id=app["id"], role="READ_ONLY_ADMIN", exclusive=True)
     assert kind == "exit" and result["changed"] is True
-    assert [w[0] for w in org.writes] == ["POST", "DELETE", "DELETE"]
-    assert types(org, org.client_id) == ["READ_ONLY_ADMIN"]
+    assert [w[0] for w in writes(okta)] == ["POST", "DELETE", "DELETE"]
+    assert types(okta, client_id) == ["READ_ONLY_ADMIN"]
     assert sorted(r["type"] for r in result["removed"]) == ["HELP_DESK_ADMIN", "ORG_ADMIN"]
     assert [r["type"] for r in result["roles"]] == ["READ_ONLY_ADMIN"]
 
 
-def test_check_mode_and_diff(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"], role="ORG_ADMIN")
-    org.requests.clear()
-    kind, result = run(monkeypatch, org, check_mode=True, diff=True, app_id=org.app["id"], exclusive=True)
+def test_check_mode_and_diff(okta, app, client_id):
+    run(okta, app_id=app["id"], role="ORG_ADMIN")
+    okta.clear_requests()
+    kind, result = run(okta, check_mode=True, diff=True, app_id=app["id"], exclusive=True)
     assert kind == "exit" and result["changed"] is True
-    assert org.writes == []
-    assert types(org, org.client_id) == ["ORG_ADMIN"]
+    # No request but reads was even attempted.
+    assert okta.writes == [] and {c.method for c in okta.requests} == {"GET"}
+    assert types(okta, client_id) == ["ORG_ADMIN"]
     assert result["diff"] == {"before": {"roles": ["ORG_ADMIN"]}, "after": {"roles": ["READ_ONLY_ADMIN"]}}
     assert result["added"] == [{"id": None, "type": "READ_ONLY_ADMIN", "label": None, "status": None,
                                 "assignment_type": "CLIENT", "role": None, "resource_set": None}]
     assert [r["type"] for r in result["roles"]] == ["READ_ONLY_ADMIN"]
 
 
-def test_custom_role_by_labels(monkeypatch, org):
-    role = org.add_custom_role("Log reader")
-    rs = org.add_resource_set("Logs")
-    args = dict(client_id=org.client_id, role="CUSTOM", custom_role="Log reader", resource_set="Logs")
-    kind, result = run(monkeypatch, org, **args)
+def test_custom_role_by_labels(okta, app, client_id):
+    # Other roles and sets spread the lists over several pages.
+    for index in range(3):
+        okta.add_custom_role("Other role %d" % index)
+        okta.add_resource_set("Other set %d" % index)
+    role = okta.add_custom_role("Log reader")
+    rs = okta.add_resource_set("Logs")
+    okta.add_custom_role("Later role")
+    okta.add_resource_set("Later set")
+    args = dict(client_id=client_id, role="CUSTOM", custom_role="Log reader", resource_set="Logs")
+    kind, result = run(okta, **args)
     assert kind == "exit" and result["changed"] is True
-    assert org.writes[0][2] == {"type": "CUSTOM", "role": role["id"], "resource-set": rs["id"]}
+    assert okta.writes[0].body == {"type": "CUSTOM", "role": role["id"], "resource-set": rs["id"]}
     custom = result["roles"][0]
     assert (custom["type"], custom["role"], custom["resource_set"], custom["label"]) == ("CUSTOM", role["id"], rs["id"], "Log reader")
     assert custom["id"]
-    org.requests.clear()
+    assert [(a["type"], a["role"], a["resource-set"]) for a in okta.client_roles(client_id)] == [
+        ("CUSTOM", role["id"], rs["id"])]
+    okta.clear_requests()
     by_ids = dict(args)
     by_ids.update(custom_role=role["id"], resource_set=rs["id"])
-    kind, result = run(monkeypatch, org, **by_ids)
-    assert kind == "exit" and result["changed"] is False and org.writes == []
+    kind, result = run(okta, **by_ids)
+    assert kind == "exit" and result["changed"] is False and okta.writes == []
 
 
-def test_same_custom_role_over_another_resource_set_is_another_assignment(monkeypatch, org):
-    org.add_custom_role("Log reader")
-    org.add_resource_set("Logs")
-    org.add_resource_set("Users")
-    run(monkeypatch, org, app_id=org.app["id"], role="CUSTOM", custom_role="Log reader", resource_set="Logs")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="CUSTOM", custom_role="Log reader",
-                       resource_set="Users", exclusive=True)
+def test_same_custom_role_over_another_resource_set_is_another_assignment(okta, app, client_id):
+    okta.add_custom_role("Log reader")
+    okta.add_resource_set("Logs")
+    okta.add_resource_set("Users")
+    run(okta, app_id=app["id"], role="CUSTOM", custom_role="Log reader", resource_set="Logs")
+    kind, result = run(okta, app_id=app["id"], role="CUSTOM", custom_role="Log reader", resource_set="Users",
+                       exclusive=True)
     assert kind == "exit" and result["changed"] is True
     assert len(result["added"]) == 1 and len(result["removed"]) == 1
-    assert len(org.client_roles[org.client_id]) == 1
+    assert len(okta.client_roles(client_id)) == 1
 
 
-def test_unknown_custom_role_lists_the_known_ones(monkeypatch, org):
-    org.add_custom_role("Log reader")
-    org.add_resource_set("Logs")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="CUSTOM", custom_role="Nope", resource_set="Logs")
+def test_unknown_custom_role_lists_the_known_ones(okta, app):
+    role = okta.add_custom_role("Log reader")
+    for index in range(3):
+        okta.add_custom_role("Other role %d" % index)
+    okta.add_resource_set("Logs")
+    kind, result = run(okta, app_id=app["id"], role="CUSTOM", custom_role="Nope", resource_set="Logs")
     assert kind == "fail"
     assert "custom_role: no custom role has the ID or label 'Nope'" in result["msg"]
-    assert "'Log reader' (cr0" in result["msg"]
-    assert org.writes == []
+    assert "'Log reader' (cr0" in result["msg"] and "'Log reader' (%s)" % role["id"] in result["msg"]
+    assert "'Other role 2'" in result["msg"]
+    assert okta.writes == []
 
 
-def test_unknown_resource_set_in_an_org_without_any(monkeypatch, org):
-    org.add_custom_role("Log reader")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="CUSTOM", custom_role="Log reader",
-                       resource_set="Logs")
+def test_unknown_resource_set_in_an_org_without_any(okta, app):
+    okta.add_custom_role("Log reader")
+    kind, result = run(okta, app_id=app["id"], role="CUSTOM", custom_role="Log reader", resource_set="Logs")
     assert kind == "fail"
     assert "resource_set: no resource set has the ID or label 'Logs', and the org has none." in result["msg"]
 
 
-def test_validation_error_comes_before_any_request(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="CUSTOM", custom_role="x")
+def test_validation_error_comes_before_any_request(okta, app):
+    kind, result = run(okta, app_id=app["id"], role="CUSTOM", custom_role="x")
     assert kind == "fail" and "missing: resource_set" in result["msg"]
-    assert org.requests == []
+    assert okta.requests == []
 
 
-def test_non_oauth_app(monkeypatch, org):
-    saml = org.add_app("SAML", oauth=False)
-    kind, result = run(monkeypatch, org, app_id=saml["id"])
+def test_non_oauth_app(okta):
+    # The simulator holds OIDC apps only: the org answers with a SAML app's document instead.
+    okta.answer("GET", "^/api/v1/apps/%s$" % SAML_APP["id"], SAML_APP, count=5)
+    kind, result = run(okta, app_id=SAML_APP["id"])
     assert kind == "fail" and "is not an OAuth 2.0 app" in result["msg"]
+    assert okta.writes == []
 
 
 # ------------------------------------------------------------------------------ permissions
 
-def test_forbidden_assignment_with_api_token_names_super_admin(monkeypatch, org):
-    org.fail_on("POST", r"/roles$", forbidden("POST", "/oauth2/v1/clients/x/roles"))
-    kind, result = run(monkeypatch, org, app_id=org.app["id"])
+def test_forbidden_assignment_with_api_token_names_super_admin(okta, app, client_id):
+    # An Organization Administrator may read roles but not assign them.
+    owner = okta.add_user("org.admin@example.com", roles=["ORG_ADMIN"])
+    token = okta.add_api_token(owner["id"])["token"]
+    kind, result = run(okta, app_id=app["id"], api_token=token)
     assert kind == "fail" and result["changed"] is False
     assert "Permission denied to assign the admin role READ_ONLY_ADMIN" in result["msg"]
     assert "Super Administrator" in result["msg"]
     assert "E0000006" in result["msg"]
     assert result["okta_error"]["required_scope"] == "okta.roles.manage"
+    assert [(c.method, c.path, c.status) for c in okta.writes] == [("POST", CLIENT_ROLES % client_id, 403)]
 
 
-def test_forbidden_assignment_with_oauth_names_the_scope(monkeypatch):
-    fake = FakeOkta(auth_method="oauth")
-    app = fake.add_app("Svc")
-    fake.fail_on("POST", r"/roles$", forbidden("POST", "/oauth2/v1/clients/x/roles", scope="okta.roles.manage"))
-    kind, result = run(monkeypatch, fake, app_id=app["id"])
+def test_forbidden_assignment_with_oauth_names_the_scope(okta, app):
+    # The management app may read roles but its token lacks okta.roles.manage: Okta names the scope.
+    read_only = ["okta.roles.read", "okta.apps.read", "okta.users.read"]
+    management = okta.service_client(scopes=read_only)
+    kind, result = run(okta, app_id=app["id"], auth_scopes=read_only, **management)
     assert kind == "fail"
     assert "the management access token lacks the Okta API scope okta.roles.manage" in result["msg"]
 
 
-def test_failed_removal_after_addition_is_reported(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"], role="ORG_ADMIN")
-    org.fail_on("DELETE", r"/roles/", forbidden("DELETE", "/oauth2/v1/clients/x/roles/y"))
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], exclusive=True)
+def test_failed_removal_after_addition_is_reported(okta, app, client_id):
+    run(okta, app_id=app["id"], role="ORG_ADMIN")
+    okta.forbidden("DELETE", r"/roles/")
+    kind, result = run(okta, app_id=app["id"], exclusive=True)
     assert kind == "fail" and result["changed"] is True
     assert [r["type"] for r in result["added"]] == ["READ_ONLY_ADMIN"]
     assert result["removed"] == []
     assert sorted(r["type"] for r in result["roles"]) == ["ORG_ADMIN", "READ_ONLY_ADMIN"]
+    assert types(okta, client_id) == ["ORG_ADMIN", "READ_ONLY_ADMIN"]
     assert "already assigned READ_ONLY_ADMIN" in result["msg"]
     assert result["msg"].startswith("Permission denied to unassign the admin role ORG_ADMIN from client "
                                     "'Reporting service'")
 
 
-def test_other_failure_names_the_step_and_okta_text(monkeypatch, org):
-    org.fail_on("POST", r"/roles$", api_error(409, "POST", "/oauth2/v1/clients/x/roles", "E0000090",
-                                              "Duplicate role assignment exception"))
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], role="APP_ADMIN")
+def test_other_failure_names_the_step_and_okta_text(okta, app, client_id):
+    okta.fail("POST", r"/roles$", 409, body=okta.okta_error("E0000090", "Duplicate role assignment exception"))
+    kind, result = run(okta, app_id=app["id"], role="APP_ADMIN")
     assert kind == "fail" and result["changed"] is False
     assert result["msg"].startswith("Could not assign APP_ADMIN to client 'Reporting service' (client ID %s). "
-                                    "Nothing was changed. Okta said: " % org.client_id)
+                                    "Nothing was changed. Okta said: " % client_id)
     assert "E0000090" in result["msg"] and "Duplicate role assignment exception" in result["msg"]
     assert result["okta_error"]["status"] == 409
 
 
 # ------------------------------------------------------------------------------ users
 
-def test_user_by_login(monkeypatch, org):
-    user = org.add_user("admin@example.com")
-    kind, result = run(monkeypatch, org, principal="user", user="admin@example.com", role="SUPER_ADMIN")
+def test_user_by_login(okta):
+    user = okta.add_user("admin@example.com")
+    kind, result = run(okta, principal="user", user="admin@example.com", role="SUPER_ADMIN")
     assert kind == "exit" and result["changed"] is True
-    assert org.writes == [("POST", "/api/v1/users/%s/roles" % user["id"], {"type": "SUPER_ADMIN"})]
+    assert writes(okta) == [("POST", "/api/v1/users/%s/roles" % user["id"], {"type": "SUPER_ADMIN"})]
     assert result["principal"] == {"type": "user", "id": user["id"], "name": "admin@example.com"}
     assert result["roles"][0]["assignment_type"] == "USER"
+    assert [a["type"] for a in okta.user_roles(user["id"])] == ["SUPER_ADMIN"]
 
 
-def test_user_login_with_slash_is_searched(monkeypatch, org):
-    user = org.add_user("dept/admin")
-    kind, result = run(monkeypatch, org, principal="user", user="dept/admin", check_mode=True)
+def test_user_login_with_slash_is_searched(okta):
+    user = okta.add_user("dept/admin")
+    kind, result = run(okta, principal="user", user="dept/admin", check_mode=True)
     assert kind == "exit" and result["principal"]["id"] == user["id"]
 
 
-def test_unknown_user(monkeypatch, org):
-    kind, result = run(monkeypatch, org, principal="user", user="nobody@example.com")
+def test_unknown_user(okta):
+    kind, result = run(okta, principal="user", user="nobody@example.com")
     assert kind == "fail" and result["msg"] == "No Okta user with the login or ID 'nobody@example.com'."
 
 
-def test_group_roles_are_reported_but_never_removed(monkeypatch, org):
-    user = org.add_user("helper@example.com")
-    org.user_roles[user["id"]].append({"id": "irbgroup", "type": "HELP_DESK_ADMIN", "status": "ACTIVE",
-                                       "label": "Help Desk Administrator", "assignmentType": "GROUP"})
-    kind, result = run(monkeypatch, org, principal="user", user=user["id"], role="HELP_DESK_ADMIN", state="absent")
+def test_group_roles_are_reported_but_never_removed(okta):
+    user = okta.add_user("helper@example.com")
+    okta.assign_role("HELP_DESK_ADMIN", user_id=user["id"], assignment_type="GROUP")
+    kind, result = run(okta, principal="user", user=user["id"], role="HELP_DESK_ADMIN", state="absent")
     assert kind == "exit" and result["changed"] is False
     assert "through a group" in result["warnings"][0]
-    kind, result = run(monkeypatch, org, principal="user", user=user["id"], role="REPORT_ADMIN", exclusive=True)
+    kind, result = run(okta, principal="user", user=user["id"], role="REPORT_ADMIN", exclusive=True)
     assert kind == "exit" and result["removed"] == []
     assert sorted(r["assignment_type"] for r in result["roles"]) == ["GROUP", "USER"]
+    assert sorted((a["type"], a["assignmentType"]) for a in okta.user_roles(user["id"])) == [
+        ("HELP_DESK_ADMIN", "GROUP"), ("REPORT_ADMIN", "USER")]

@@ -2,22 +2,24 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""okta_app_integration: pure helpers, and runs of main() against the in-process Okta org (the ``okta`` fixture)."""
+
 from __future__ import annotations
 
 import json
-from unittest import mock
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
+import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_app_integration as helper
 from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
-from ansible_collections.identity.okta.tests.unit.plugins.modules.okta_apps_fake import FakeOkta
 
 CALLBACK = "https://www.workato.com/oauth/callback"
+# The option that targets an app by its id (``app_id``; ``id`` before 0.2.0).
+APP_ID = "app_id" if "app_id" in yaml.safe_load(mod.DOCUMENTATION)["options"] else "id"
 
 
 @pytest.fixture(scope="module")
@@ -31,28 +33,30 @@ def public_pem(private_pem):
 
 
 @pytest.fixture
-def fake():
-    return FakeOkta()
-
-
-@pytest.fixture
-def run(capsys):
-    def _run(fake, check=False, diff=False, **args):
-        full = dict(okta_domain="example.okta.com", api_token="00token-value-0123456789", _ansible_check_mode=check,
-                    _ansible_diff=diff)
-        full.update(args)
-        with patch_module_args(full), mock.patch.object(mod, "okta_client_from_module", return_value=fake):
-            with pytest.raises(SystemExit):
-                mod.main()
-        out = capsys.readouterr().out
-        return json.loads(out.strip().splitlines()[-1])
+def run(okta):
+    def _run(check=False, diff=False, **args):
+        if "app_id" in args:
+            args[APP_ID] = args.pop("app_id")
+        return okta.run(mod, check_mode=check, diff=diff, **args)[1]
     return _run
 
 
-def web_app(fake, run, **extra):
+def web_app(run, **extra):
     args = dict(label="Conn web", application_type="web", redirect_uris=[CALLBACK])
     args.update(extra)
-    return run(fake, **args)
+    return run(**args)
+
+
+def change_app(okta, app_id, change):
+    """Change an app the way someone in the Admin Console would (a full PUT, outside the request log)."""
+    doc = okta.app(app_id)
+    change(doc)
+    status, body = okta.api("PUT", "/api/v1/apps/%s" % app_id, body=doc)
+    assert status == 200, body
+
+
+def writes(okta, calls=None):
+    return [c for c in (okta.calls if calls is None else calls) if c.is_write]
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -165,18 +169,18 @@ def test_parse_public_keys_rejects_small_and_malformed():
 
 # ------------------------------------------------------------------ web app lifecycle
 
-def test_create_web_app_with_documented_defaults(fake, run):
-    result = web_app(fake, run, diff=True)
+def test_create_web_app_with_documented_defaults(okta, run):
+    result = web_app(run, diff=True)
     assert result["changed"] is True
-    create = [r for r in fake.requests if r[0] == "POST" and r[1] == "/api/v1/apps"][0]
-    body = create[3]
-    assert create[2] == {"activate": "true"}
+    create = [c for c in okta.requests if c.method == "POST" and c.path == "/api/v1/apps"][0]
+    body = create.body
+    assert create.query == {"activate": "true"}
     assert body["settings"]["oauthClient"]["grant_types"] == ["authorization_code", "refresh_token"]
     assert body["settings"]["oauthClient"]["response_types"] == ["code"]
     assert body["settings"]["oauthClient"]["dpop_bound_access_tokens"] is False
     assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "client_secret_basic"
     app_id = result["app"]["id"]
-    secret = fake.secrets[app_id][0]["client_secret"]
+    secret = okta.secrets(app_id)[0]["client_secret"]
     assert result["client_secret"] == secret
     assert result["client_secret_issued"] is True
     assert result["client_id"] == app_id
@@ -187,145 +191,160 @@ def test_create_web_app_with_documented_defaults(fake, run):
     assert result["diff"]["before"] == {}
     assert result["diff"]["after"]["redirect_uris"] == [CALLBACK]
     assert result["app"]["public_keys"] == [] and result["app"]["group_ids"] == []
+    assert okta.app(app_id)["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
 
 
-def test_second_run_is_unchanged_and_writes_nothing(fake, run):
-    web_app(fake, run)
-    writes = fake.write_count
-    result = web_app(fake, run)
+def test_second_run_is_unchanged_and_writes_nothing(okta, run):
+    web_app(run)
+    writes_before = okta.write_count
+    result = web_app(run)
     assert result["changed"] is False
-    assert fake.write_count == writes
+    assert okta.write_count == writes_before
     assert "client_secret" not in result and result["client_secret_issued"] is False
     assert result["actions"] == []
 
 
-def test_update_one_field_keeps_outside_fields_and_never_sends_the_secret(fake, run):
-    created = web_app(fake, run)
+def test_update_one_field_keeps_outside_fields_and_never_sends_the_secret(okta, run):
+    created = web_app(run)
     app_id = created["app"]["id"]
-    # Fields set by someone else.
-    fake.apps[app_id]["settings"]["oauthClient"]["logo_uri"] = "https://logo.example.com/l.png"
-    fake.apps[app_id]["visibility"] = {"hide": {"web": True, "iOS": False}}
-    fake.apps[app_id]["credentials"]["oauthClient"]["pkce_required"] = True
-    result = run(fake, id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"], diff=True)
+
+    def someone_else(doc):
+        doc["settings"]["oauthClient"]["logo_uri"] = "https://logo.example.com/l.png"
+        doc["visibility"]["hide"] = {"web": True, "iOS": False}
+        doc["credentials"]["oauthClient"]["pkce_required"] = True
+    change_app(okta, app_id, someone_else)
+    result = run(app_id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"], diff=True)
     assert result["changed"] is True
-    put = [r for r in fake.requests if r[0] == "PUT"][-1]
-    assert "client_secret" not in put[3]["credentials"]["oauthClient"]
-    stored = fake.apps[app_id]
+    put = [c for c in okta.requests if c.method == "PUT"][-1]
+    assert "client_secret" not in put.body["credentials"]["oauthClient"]
+    stored = okta.app(app_id)
     assert stored["settings"]["oauthClient"]["logo_uri"] == "https://logo.example.com/l.png"
-    assert stored["visibility"] == {"hide": {"web": True, "iOS": False}}
+    assert stored["visibility"]["hide"] == {"web": True, "iOS": False}
     assert stored["credentials"]["oauthClient"]["pkce_required"] is True
     assert stored["settings"]["oauthClient"]["grant_types"] == ["authorization_code", "refresh_token"]
+    assert stored["settings"]["oauthClient"]["redirect_uris"] == ["https://app.eu.workato.com/oauth/callback"]
+    assert [s["client_secret"] for s in okta.secrets(app_id)] == [created["client_secret"]]
     assert result["diff"]["before"]["redirect_uris"] == [CALLBACK]
     assert result["diff"]["after"]["redirect_uris"] == ["https://app.eu.workato.com/oauth/callback"]
     assert result["actions"] == ["update app fields: redirect_uris"]
     # Same request again: no change.
-    again = run(fake, id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"])
+    again = run(app_id=app_id, redirect_uris=["https://app.eu.workato.com/oauth/callback"])
     assert again["changed"] is False
 
 
-def test_dpop_is_turned_off_explicitly(fake, run):
-    created = web_app(fake, run)
+def test_dpop_is_turned_off_explicitly(okta, run):
+    created = web_app(run)
     app_id = created["app"]["id"]
-    fake.apps[app_id]["settings"]["oauthClient"]["dpop_bound_access_tokens"] = True
-    result = run(fake, label="Conn web")
+    change_app(okta, app_id, lambda doc: doc["settings"]["oauthClient"].update(dpop_bound_access_tokens=True))
+    assert okta.app(app_id)["settings"]["oauthClient"]["dpop_bound_access_tokens"] is True
+    result = run(label="Conn web")
     assert result["changed"] is True
-    assert fake.apps[app_id]["settings"]["oauthClient"]["dpop_bound_access_tokens"] is False
+    assert okta.app(app_id)["settings"]["oauthClient"]["dpop_bound_access_tokens"] is False
 
 
-def test_check_mode_create_update_delete_write_nothing(fake, run):
-    planned = web_app(fake, run, check=True, diff=True)
-    assert planned["changed"] is True and fake.write_count == 0
+def test_check_mode_create_update_delete_write_nothing(okta, run):
+    planned = web_app(run, check=True, diff=True)
+    assert planned["changed"] is True and okta.write_count == 0
     assert planned["app"]["id"] == mod.PLACEHOLDER_ID
     assert planned["client_secret_issued"] is False and "client_secret" not in planned
-    real = web_app(fake, run)
+    real = web_app(run)
     # The plan matches what the real run did (apart from the ids).
     for field in ("label", "status", "grant_types", "response_types", "redirect_uris", "token_endpoint_auth_method",
                   "pkce_required", "consent_method", "dpop_bound_access_tokens", "public_keys", "group_ids", "application_type"):
         assert planned["app"][field] == real["app"][field], field
-    writes = fake.write_count
-    update = run(fake, label="Conn web", redirect_uris=["https://b.example.com/cb"], check=True, diff=True)
-    assert update["changed"] is True and fake.write_count == writes
+    writes_before = okta.write_count
+    mark = okta.mark()
+    update = run(label="Conn web", redirect_uris=["https://b.example.com/cb"], check=True, diff=True)
+    assert update["changed"] is True and okta.write_count == writes_before
     assert update["app"]["redirect_uris"] == ["https://b.example.com/cb"]
-    assert fake.apps[real["app"]["id"]]["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
-    delete = run(fake, label="Conn web", state="absent", check=True, diff=True)
-    assert delete["changed"] is True and fake.write_count == writes
+    assert okta.app(real["app"]["id"])["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
+    delete = run(label="Conn web", state="absent", check=True, diff=True)
+    assert delete["changed"] is True and okta.write_count == writes_before
     assert delete["diff"]["after"] == {} and delete["diff"]["before"]["id"] == real["app"]["id"]
-    assert real["app"]["id"] in fake.apps
+    assert real["app"]["id"] in okta.store.apps
+    # In check mode no request but reads was even attempted.
+    assert {c.method for c in okta.since(mark)} == {"GET"}
 
 
-def test_status_change(fake, run):
-    created = web_app(fake, run, status="INACTIVE")
+def test_status_change(okta, run):
+    created = web_app(run, status="INACTIVE")
     assert created["app"]["status"] == "INACTIVE"
-    assert [r for r in fake.requests if r[:2] == ("POST", "/api/v1/apps")][0][2] == {"activate": "false"}
-    result = run(fake, label="Conn web", status="ACTIVE")
+    assert [c for c in okta.requests if (c.method, c.path) == ("POST", "/api/v1/apps")][0].query == {"activate": "false"}
+    result = run(label="Conn web", status="ACTIVE")
     assert result["changed"] is True and result["app"]["status"] == "ACTIVE"
     assert result["actions"] == ["activate app"]
-    assert run(fake, label="Conn web", status="ACTIVE")["changed"] is False
-    assert run(fake, label="Conn web")["changed"] is False
+    assert okta.app(created["app"]["id"])["status"] == "ACTIVE"
+    assert run(label="Conn web", status="ACTIVE")["changed"] is False
+    assert run(label="Conn web")["changed"] is False
 
 
-def test_absent_deactivates_then_deletes_and_twice_is_fine(fake, run):
-    created = web_app(fake, run)
-    result = run(fake, label="Conn web", state="absent")
+def test_absent_deactivates_then_deletes_and_twice_is_fine(okta, run):
+    created = web_app(run)
+    result = run(label="Conn web", state="absent")
     assert result["changed"] is True and result["app"] == {}
-    writes = [(r[0], r[1]) for r in fake.writes()][-2:]
+    last_two = [(c.method, c.path) for c in writes(okta)][-2:]
     app_id = created["app"]["id"]
-    assert writes == [("POST", "/api/v1/apps/%s/lifecycle/deactivate" % app_id), ("DELETE", "/api/v1/apps/%s" % app_id)]
-    again = run(fake, label="Conn web", state="absent")
+    assert last_two == [("POST", "/api/v1/apps/%s/lifecycle/deactivate" % app_id), ("DELETE", "/api/v1/apps/%s" % app_id)]
+    assert app_id not in okta.store.apps
+    again = run(label="Conn web", state="absent")
     assert again["changed"] is False
-    assert run(fake, id=app_id, state="absent")["changed"] is False
+    assert run(app_id=app_id, state="absent")["changed"] is False
 
 
-def test_duplicate_label_is_an_error_listing_ids(fake, run):
-    first = fake.seed_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])
-    second = fake.seed_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])
-    fake.seed_app("Same label and more", redirect_uris=[CALLBACK])
-    result = run(fake, label="Same label", application_type="web", redirect_uris=[CALLBACK])
+def test_duplicate_label_is_an_error_listing_ids(okta, run):
+    # Apps with other labels around them spread Okta's label search over several pages.
+    okta.add_app("Same")
+    first = okta.add_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])["id"]
+    okta.add_app("Same label and more", redirect_uris=[CALLBACK])
+    okta.add_app("Same labels")
+    second = okta.add_app("Same label", redirect_uris=[CALLBACK], grant_types=["authorization_code"])["id"]
+    result = run(label="Same label", application_type="web", redirect_uris=[CALLBACK])
     assert result["failed"] is True
     assert first in result["msg"] and second in result["msg"] and "pass the app's id" in result["msg"]
-    assert fake.write_count == 0  # seeding bypasses the request counter
+    assert okta.write_count == 0  # seeding goes around the request log
     # With the id, the app is found.
-    assert run(fake, id=first, label="Same label")["changed"] is False
+    assert run(app_id=first, label="Same label")["changed"] is False
 
 
-def test_secret_rotation(fake, run):
-    created = web_app(fake, run)
+def test_secret_rotation(okta, run):
+    created = web_app(run)
     app_id = created["app"]["id"]
     old = created["client_secret"]
-    result = run(fake, label="Conn web", rotate_client_secret=True, diff=True)
+    result = run(label="Conn web", rotate_client_secret=True, diff=True)
     assert result["changed"] is True and result["client_secret_issued"] is True
     new = result["client_secret"]
     assert new != old
-    assert [s["client_secret"] for s in fake.secrets[app_id]] == [new]
+    assert [s["client_secret"] for s in okta.secrets(app_id)] == [new]
     # The new secret exists before the old one is deactivated and deleted.
-    writes = [(r[0], r[1].rsplit("/", 3)[-3:]) for r in fake.writes()][-3:]
-    assert writes[0][0] == "POST" and writes[0][1][-1] == "secrets"
-    assert writes[1][1][-1] == "deactivate" and writes[2][0] == "DELETE"
+    last = [(c.method, c.path.rsplit("/", 3)[-3:]) for c in writes(okta)][-3:]
+    assert last[0][0] == "POST" and last[0][1][-1] == "secrets"
+    assert last[1][1][-1] == "deactivate" and last[2][0] == "DELETE"
     rest = dict(result)
     rest.pop("client_secret")
     assert new not in json.dumps(rest) and old not in json.dumps(result)
     # An action: every run rotates again.
-    assert run(fake, label="Conn web", rotate_client_secret=True)["changed"] is True
-    writes = fake.write_count
-    planned = run(fake, label="Conn web", rotate_client_secret=True, check=True)
-    assert planned["changed"] is True and fake.write_count == writes and planned["client_secret_issued"] is False
+    assert run(label="Conn web", rotate_client_secret=True)["changed"] is True
+    writes_before = okta.write_count
+    planned = run(label="Conn web", rotate_client_secret=True, check=True)
+    assert planned["changed"] is True and okta.write_count == writes_before and planned["client_secret_issued"] is False
 
 
-def test_secret_rotation_with_two_secrets_keeps_one_active(fake, run):
-    created = web_app(fake, run)
+def test_secret_rotation_with_two_secrets_keeps_one_active(okta, run):
+    created = web_app(run)
     app_id = created["app"]["id"]
-    fake.post("/api/v1/apps/%s/credentials/secrets" % app_id, json={})
-    result = run(fake, id=app_id, rotate_client_secret=True)
-    assert [s["client_secret"] for s in fake.secrets[app_id]] == [result["client_secret"]]
+    status, _secret = okta.api("POST", "/api/v1/apps/%s/credentials/secrets" % app_id, body={})
+    assert status == 201 and len(okta.secrets(app_id)) == 2
+    result = run(app_id=app_id, rotate_client_secret=True)
+    assert [s["client_secret"] for s in okta.secrets(app_id)] == [result["client_secret"]]
 
 
 # ------------------------------------------------------------------ service app and keys
 
-def test_create_service_app_with_private_pem_masks_it(fake, run, private_pems):
-    result = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
+    result = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
     assert result["changed"] is True
     app_id = result["app"]["id"]
-    body = [r for r in fake.requests if r[:2] == ("POST", "/api/v1/apps")][0][3]
+    body = [c for c in okta.requests if (c.method, c.path) == ("POST", "/api/v1/apps")][0].body
     assert body["settings"]["oauthClient"]["grant_types"] == ["client_credentials"]
     assert body["settings"]["oauthClient"]["response_types"] == ["token"]
     assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
@@ -335,72 +354,84 @@ def test_create_service_app_with_private_pem_masks_it(fake, run, private_pems):
     assert "client_secret" not in result and result["client_secret_issued"] is False
     assert "PRIVATE KEY" not in json.dumps(result)
     assert result["invocation"]["module_args"]["public_keys"] == ["VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"]
-    again = run(fake, label="Conn svc", application_type="service", public_keys=[public_pem(private_pems[0])])
+    again = run(label="Conn svc", application_type="service", public_keys=[public_pem(private_pems[0])])
     assert again["changed"] is False
-    assert len(fake.jwks[app_id]) == 1
+    assert len(okta.keys(app_id)) == 1
 
 
-def test_key_rotation_adds_before_removing(fake, run, private_pems):
-    created = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+def test_key_rotation_adds_before_removing(okta, run, private_pems):
+    created = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
     app_id = created["app"]["id"]
-    added = run(fake, label="Conn svc", public_keys=[public_pem(private_pems[1])])
+    added = run(label="Conn svc", public_keys=[public_pem(private_pems[1])])
     assert added["changed"] is True and len(added["app"]["public_keys"]) == 2
-    mark = len(fake.requests)
-    result = run(fake, label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True, diff=True)
+    mark = okta.mark()
+    result = run(label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True, diff=True)
     assert result["changed"] is True
     kid = public_jwk(private_pems[2])["kid"]
     assert result["app"]["public_keys"] == [dict(kid=kid, status="ACTIVE")]
-    writes = [(r[0], r[1].replace("/api/v1/apps/%s/credentials/jwks" % app_id, "")) for r in fake.requests[mark:] if r[0] != "GET"]
-    assert writes[0] == ("POST", "")
-    assert [w[0] for w in writes[1:]] == ["POST", "POST", "DELETE", "DELETE"]
-    assert all(w[1].endswith("/lifecycle/deactivate") for w in writes[1:3])
+    assert [(k["kid"], k["status"]) for k in okta.keys(app_id)] == [(kid, "ACTIVE")]
+    jwks = "/api/v1/apps/%s/credentials/jwks" % app_id
+    sent = [(c.method, c.path.replace(jwks, "")) for c in writes(okta, okta.since(mark))]
+    assert sent[0] == ("POST", "")
+    assert [w[0] for w in sent[1:]] == ["POST", "POST", "DELETE", "DELETE"]
+    assert all(w[1].endswith("/lifecycle/deactivate") for w in sent[1:3])
     assert len(result["diff"]["before"]["public_keys"]) == 2 and len(result["diff"]["after"]["public_keys"]) == 1
-    assert run(fake, label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True)["changed"] is False
+    assert run(label="Conn svc", public_keys=[public_pem(private_pems[2])], exclusive_keys=True)["changed"] is False
 
 
-def test_inactive_listed_key_is_activated(fake, run, private_pems):
-    created = run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0], private_pems[1]])
+def test_inactive_listed_key_is_activated(okta, run, private_pems):
+    created = run(label="Conn svc", application_type="service", public_keys=[private_pems[0], private_pems[1]])
     app_id = created["app"]["id"]
-    fake.jwks[app_id][1]["status"] = "INACTIVE"
-    result = run(fake, label="Conn svc", public_keys=[private_pems[1]])
+    key = okta.keys(app_id)[1]
+    status, _body = okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app_id, key["id"]))
+    assert status == 200 and okta.keys(app_id)[1]["status"] == "INACTIVE"
+    result = run(label="Conn svc", public_keys=[private_pems[1]])
     assert result["actions"] == ["activate key %s" % public_jwk(private_pems[1])["kid"]]
     assert all(k["status"] == "ACTIVE" for k in result["app"]["public_keys"])
+    assert [k["status"] for k in okta.keys(app_id)] == ["ACTIVE", "ACTIVE"]
 
 
-def test_switch_web_app_to_private_key_jwt(fake, run, private_pems):
-    created = web_app(fake, run)
+def test_switch_web_app_to_private_key_jwt(okta, run, private_pems):
+    created = web_app(run)
     app_id = created["app"]["id"]
-    result = run(fake, id=app_id, token_endpoint_auth_method="private_key_jwt", public_keys=[private_pems[0]])
+    result = run(app_id=app_id, token_endpoint_auth_method="private_key_jwt", public_keys=[private_pems[0]])
     assert result["changed"] is True
-    assert fake.apps[app_id]["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+    assert okta.app(app_id)["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
     # The key was added before the PUT, and the PUT kept it.
-    methods = [(r[0], r[1].split("/")[-1]) for r in fake.writes()][-2:]
+    methods = [(c.method, c.path.split("/")[-1]) for c in writes(okta)][-2:]
     assert methods == [("POST", "jwks"), ("PUT", app_id)]
-    assert fake.jwks[app_id][0]["status"] == "ACTIVE"
+    assert okta.keys(app_id)[0]["status"] == "ACTIVE"
 
 
 # ------------------------------------------------------------------ assignments
 
-def test_assignments_by_name_id_and_everyone(fake, run):
-    ops = fake.add_group("Ops")
-    dev = fake.add_group("Dev")
-    created = web_app(fake, run, assign_groups=["Ops", dev])
+def test_assignments_by_name_id_and_everyone(okta, run):
+    # Groups before and after the ones assigned spread the group lists over several pages.
+    okta.add_group("Opsec")
+    ops = okta.add_group("Ops")["id"]
+    okta.add_group("Ops team")
+    dev = okta.add_group("Dev")["id"]
+    okta.add_group("QA")
+    created = web_app(run, assign_groups=["Ops", dev])
     assert created["app"]["group_ids"] == sorted([ops, dev])
-    again = web_app(fake, run, assign_groups=[dev, "Ops"])
+    assert okta.group_assignments(created["app"]["id"]) == sorted([ops, dev])
+    again = web_app(run, assign_groups=[dev, "Ops"])
     assert again["changed"] is False
-    result = web_app(fake, run, assign_groups=["Ops"], assign_everyone=True, exclusive_assignments=True, diff=True)
-    assert result["app"]["group_ids"] == sorted([ops, fake.everyone])
+    result = web_app(run, assign_groups=["Ops"], assign_everyone=True, exclusive_assignments=True, diff=True)
+    assert result["app"]["group_ids"] == sorted([ops, okta.everyone_group_id])
     assert "unassign group %s" % dev in result["actions"]
-    result = web_app(fake, run, assign_everyone=False)
+    assert okta.group_assignments(created["app"]["id"]) == sorted([ops, okta.everyone_group_id])
+    result = web_app(run, assign_everyone=False)
     assert result["app"]["group_ids"] == [ops]
+    assert okta.group_assignments(created["app"]["id"]) == [ops]
 
 
-def test_unknown_group_is_an_error_before_any_write(fake, run):
-    fake.add_group("Ops")
-    result = web_app(fake, run, assign_groups=["Ops", "Nope", "Neither"])
+def test_unknown_group_is_an_error_before_any_write(okta, run):
+    okta.add_group("Ops")
+    result = web_app(run, assign_groups=["Ops", "Nope", "Neither"])
     assert result["failed"] is True
     assert "'Nope', 'Neither'" in result["msg"] and "assign_groups" in result["msg"]
-    assert fake.write_count == 0
+    assert okta.write_count == 0
 
 
 # ------------------------------------------------------------------ bad input, before any write
@@ -421,13 +452,13 @@ def test_unknown_group_is_an_error_before_any_write(fake, run):
      "grant_types: a web app needs the authorization_code grant"),
     (dict(redirect_uris=[CALLBACK]), "application_type (web or service) is required"),
 ])
-def test_bad_input_fails_before_any_write(fake, run, private_pems, args, fragment):
+def test_bad_input_fails_before_any_write(okta, run, private_pems, args, fragment):
     if args.get("public_keys") == ["KEY"]:
         args["public_keys"] = [public_pem(private_pems[0])]
-    result = run(fake, label="Bad", **args)
+    result = run(label="Bad", **args)
     assert result["failed"] is True
     assert fragment in result["msg"]
-    assert fake.write_count == 0
+    assert okta.write_count == 0
 
 
 @pytest.mark.parametrize("args", [
@@ -435,53 +466,56 @@ def test_bad_input_fails_before_any_write(fake, run, private_pems, args, fragmen
     dict(public_keys=["-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"]),
     dict(public_keys=[{"kty": "RSA", "e": "AQAB", "n": "AQAB"}]),
 ])
-def test_offline_checks_send_no_request_at_all(fake, run, args):
-    result = run(fake, label="Bad", application_type="web", **args)
+def test_offline_checks_send_no_request_at_all(okta, run, args):
+    result = run(label="Bad", application_type="web", **args)
     assert result["failed"] is True
-    assert fake.requests == []
+    assert okta.requests == []
 
 
-def test_rotate_secret_on_existing_private_key_jwt_app_fails(fake, run, private_pems):
-    run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
-    writes = fake.write_count
-    result = run(fake, label="Conn svc", rotate_client_secret=True)
+def test_rotate_secret_on_existing_private_key_jwt_app_fails(okta, run, private_pems):
+    run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    writes_before = okta.write_count
+    result = run(label="Conn svc", rotate_client_secret=True)
     assert result["failed"] is True and "rotate_client_secret" in result["msg"]
-    assert fake.write_count == writes
+    assert okta.write_count == writes_before
 
 
-def test_exclusive_keys_cannot_remove_the_last_key(fake, run, private_pems):
-    run(fake, label="Conn svc", application_type="service", public_keys=[private_pems[0]])
-    writes = fake.write_count
-    result = run(fake, label="Conn svc", public_keys=[], exclusive_keys=True)
+def test_exclusive_keys_cannot_remove_the_last_key(okta, run, private_pems):
+    run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    writes_before = okta.write_count
+    result = run(label="Conn svc", public_keys=[], exclusive_keys=True)
     assert result["failed"] is True and "no active key left" in result["msg"]
-    assert fake.write_count == writes
+    assert okta.write_count == writes_before
 
 
-def test_type_change_is_refused(fake, run):
-    web_app(fake, run)
-    writes = fake.write_count
-    result = run(fake, label="Conn web", application_type="service")
+def test_type_change_is_refused(okta, run):
+    web_app(run)
+    writes_before = okta.write_count
+    result = run(label="Conn web", application_type="service")
     assert result["failed"] is True and "cannot change the type" in result["msg"]
-    assert fake.write_count == writes
+    assert okta.write_count == writes_before
 
 
-def test_id_that_does_not_exist(fake, run):
-    result = run(fake, id="0oanothere12345678901", application_type="web", redirect_uris=[CALLBACK], label="x")
-    assert result["failed"] is True and "leave id out" in result["msg"]
+def test_id_that_does_not_exist(okta, run):
+    result = run(app_id="0oanothere12345678901", application_type="web", redirect_uris=[CALLBACK], label="x")
+    assert result["failed"] is True and "leave %s out" % APP_ID in result["msg"]
+    assert okta.write_count == 0
 
 
-def test_create_with_custom_client_id(fake, run):
-    result = run(fake, client_id="my-custom-client", label="Custom", application_type="web", redirect_uris=[CALLBACK])
+def test_create_with_custom_client_id(okta, run):
+    result = run(client_id="my-custom-client", label="Custom", application_type="web", redirect_uris=[CALLBACK])
     assert result["client_id"] == "my-custom-client"
-    assert run(fake, client_id="my-custom-client", label="Custom")["changed"] is False
+    assert okta.app(result["app"]["id"])["credentials"]["oauthClient"]["client_id"] == "my-custom-client"
+    assert run(client_id="my-custom-client", label="Custom")["changed"] is False
 
 
-def test_api_failure_mid_run_reports_changed_and_secret(fake, run):
-    created = web_app(fake, run)
-    fake.fail_on = ("DELETE", r"/credentials/secrets/")
-    result = run(fake, id=created["app"]["id"], rotate_client_secret=True)
+def test_api_failure_mid_run_reports_changed_and_secret(okta, run):
+    created = web_app(run)
+    # Every attempt fails, the retries of the (idempotent) DELETE included.
+    okta.fail("DELETE", r"/credentials/secrets/", 500, count=100)
+    result = run(app_id=created["app"]["id"], rotate_client_secret=True)
     assert result["failed"] is True and result["changed"] is True
     # The new secret is active and usable, so it is handed back even though the run failed.
     assert result["client_secret_issued"] is True
-    assert result["client_secret"] in [s["client_secret"] for s in fake.secrets[created["app"]["id"]]]
+    assert result["client_secret"] in [s["client_secret"] for s in okta.secrets(created["app"]["id"])]
     assert result["okta_error"]["status"] == 500

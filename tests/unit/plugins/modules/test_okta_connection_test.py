@@ -2,12 +2,14 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""Unit tests of okta_connection_test against an in-process fake Okta org.
+"""Unit tests of okta_connection_test.
 
-The fake org plays the parts of Okta the checks rely on: the token endpoint (client secrets,
-private_key_jwt assertions verified against the app's registered keys, DPoP, granted scopes), the
-two read calls with scope and admin-role checks, API tokens, and the management reads of apps,
-public keys, grants and roles. It is plugged under the real OktaClient as its requests session.
+The checks of the engine run against FakeOrg, a scripted org that plays the parts of Okta the checks
+rely on: the token endpoint (client secrets, private_key_jwt assertions verified against the app's
+registered keys, DPoP, granted scopes), the two read calls with scope and admin-role checks, API
+tokens, and the management reads of apps, public keys, grants and roles. It is plugged under the
+real OktaClient as its requests session. The module itself runs through main() against the
+in-process Okta org of the other module tests (the ``okta`` fixture).
 """
 
 from __future__ import annotations
@@ -21,12 +23,11 @@ import jwt
 import pytest
 import requests
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.identity.okta.plugins.module_utils import _okta_client as oc
 from ansible_collections.identity.okta.plugins.module_utils import _okta_connection_test as ct
 from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.modules import okta_connection_test as module
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
 
 DOMAIN = "acme.okta.com"
 ORG = "https://acme.okta.com"
@@ -641,66 +642,79 @@ def test_connection_failures(org, error, kind, advice):
 
 # ------------------------------------------------------------------------------------ the module
 
-def run_module(capsys, args):
-    with patch_module_args(args):
-        with pytest.raises(SystemExit):
-            module.main()
-    out = capsys.readouterr().out
-    return json.loads(out), out
+# The module runs through main() against the in-process Okta org (the okta fixture), not FakeOrg.
+
+def sim_service_app(okta, grants=("okta.logs.read", "okta.schemas.read"), roles=("READ_ONLY_ADMIN",)):
+    """An API Services app holding the public key of KEY_PEM as 'k1'; returns its client ID."""
+    app = okta.add_app("Connector", application_type="service", keys=[dict(public_jwk(KEY_PEM), kid="k1", use="sig")])
+    if grants:
+        okta.grant(app["id"], *grants)
+    client_id = app["credentials"]["oauthClient"]["client_id"]
+    for role_type in roles:
+        okta.assign_role(role_type, client_id=client_id)
+    return client_id
 
 
-def test_module_fails_with_advice_and_hides_secrets(org, capsys, monkeypatch):
-    monkeypatch.delenv("OKTA_API_TOKEN", raising=False)
-    service_app(org, grants=["okta.logs.read"])
-    result, out = run_module(capsys, dict(
-        okta_domain=DOMAIN, auth_type="client_credentials", client_id="0oaservice", private_key=KEY_PEM,
-        private_key_id="k1", retries=0))
+def test_module_fails_with_advice_and_hides_secrets(okta):
+    client_id = sim_service_app(okta, grants=["okta.logs.read"])
+    outcome = run_module(module, dict(okta_domain=DOMAIN, auth_type="client_credentials", client_id=client_id,
+                                      private_key=KEY_PEM, private_key_id="k1", retries=0))
+    result, out = outcome.result, outcome.stdout
     assert result["failed"] and result["changed"] is False and result["ok"] is False
     assert "Grant okta.schemas.read on the Okta API Scopes tab" in result["msg"]
     assert result["missing_scopes"] == ["okta.schemas.read"]
     body_lines = KEY_PEM.strip().splitlines()[1:-1]
     assert not any(line in out for line in body_lines)
-    for request in org.log:
-        if request["path"] == "/oauth2/v1/token":
-            assert request["data"]["client_assertion"] not in out
-    for token in org.tokens:
+    issued = []
+    for request in okta.token_requests():
+        assert request.body["client_assertion"] not in out
+        if request.status == 200:
+            issued.append(request.response["access_token"])
+    assert issued
+    for token in issued:
         assert token not in out
 
 
-def test_module_fail_on_error_false_and_check_mode(org, capsys, monkeypatch):
-    monkeypatch.delenv("OKTA_API_TOKEN", raising=False)
-    org.user_roles["00uowner"] = []
-    result, out = run_module(capsys, dict(
-        okta_domain=DOMAIN, auth_type="api_key", api_key="00owner-api-token-value", fail_on_error=False,
-        _ansible_check_mode=True))
+def test_module_fail_on_error_false_and_check_mode(okta):
+    owner = okta.add_user("owner@example.com")
+    api_key = okta.add_api_token(owner["id"], name="Integration token")["token"]
+    outcome = run_module(module, dict(okta_domain=DOMAIN, auth_type="api_key", api_key=api_key, fail_on_error=False),
+                         check_mode=True)
+    result, out = outcome.result, outcome.stdout
     assert not result.get("failed") and result["ok"] is False and result["changed"] is False
-    assert "00owner-api-token-value" not in out
+    assert api_key not in out
     assert "prefer an OAuth 2.0 connection" in json.dumps(result["warnings"])
+    assert okta.requests and okta.writes == []
 
 
-def test_module_rejects_admin_domain_before_any_request(org, capsys, monkeypatch):
-    monkeypatch.delenv("OKTA_API_TOKEN", raising=False)
-    result, _out = run_module(capsys, dict(okta_domain="https://acme-admin.okta.com", auth_type="api_key",
-                                           api_key="00owner-api-token-value"))
+def test_module_rejects_admin_domain_before_any_request(okta):
+    kind, result = run_module(module, dict(okta_domain="https://acme-admin.okta.com", auth_type="api_key",
+                                           api_key=okta.api_token))
+    assert kind == "fail"
     assert result["failed"] and "use 'acme.okta.com'" in result["msg"]
     assert result["checks"][0]["name"] == "okta_domain"
-    assert org.log == []
+    assert okta.requests == []
 
 
-def test_module_requires_the_credentials_of_the_auth_type(capsys):
-    result, _out = run_module(capsys, dict(okta_domain=DOMAIN, auth_type="client_credentials", client_id="x"))
+def test_module_requires_the_credentials_of_the_auth_type(okta):
+    kind, result = run_module(module, dict(okta_domain=DOMAIN, auth_type="client_credentials", client_id="x"))
+    assert kind == "fail"
     assert result["failed"] and "private_key" in result["msg"]
+    assert okta.requests == []
 
 
-def test_module_uses_management_credentials_for_diagnosis(org, capsys, monkeypatch):
-    monkeypatch.setenv("OKTA_API_TOKEN", ADMIN_TOKEN)
-    service_app(org)
-    result, out = run_module(capsys, dict(
-        okta_domain=DOMAIN, auth_type="client_credentials", client_id="0oaservice", private_key=OTHER_PEM,
-        private_key_id="k1", retries=0))
+def test_module_uses_management_credentials_for_diagnosis(okta):
+    client_id = sim_service_app(okta)
+    # The management token comes from the environment, as an AWX credential would inject it.
+    outcome = run_module(module, dict(okta_domain=DOMAIN, auth_type="client_credentials", client_id=client_id,
+                                      private_key=OTHER_PEM, private_key_id="k1", retries=0),
+                         env={"OKTA_API_TOKEN": okta.api_token})
+    result, out = outcome.result, outcome.stdout
     assert [c["name"] for c in result["checks"]][-1] == "signing_key"
     assert "Wrong key" in result["checks"][-1]["detail"]
-    assert ADMIN_TOKEN not in out
+    assert okta.api_token not in out
+    assert any(c.headers.get("Authorization") == "SSWS " + okta.api_token for c in okta.requests)
+    assert okta.writes == []
 
 
 # ------------------------------------------------------------------------------------ messages and edge cases

@@ -9,30 +9,16 @@ import os
 import stat
 
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_keys import jwk_thumbprint
 from ansible_collections.identity.okta.plugins.modules import okta_key_pair
-from ansible_collections.identity.okta.tests.unit.plugins.modules.okta_fake_api import Exited, Failed, patch_exits
-
-
-@pytest.fixture(autouse=True)
-def exits(monkeypatch):
-    patch_exits(monkeypatch)
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
 
 
 def run(check_mode=False, diff=False, **args):
-    args.update(_ansible_check_mode=check_mode, _ansible_diff=diff)
-    with patch_module_args(args):
-        try:
-            okta_key_pair.main()
-        except Exited as exc:
-            return "exit", exc.result
-        except Failed as exc:
-            return "fail", exc.result
-    raise AssertionError("the module neither exited nor failed")
+    return run_module(okta_key_pair, args, check_mode=check_mode, diff=diff)
 
 
 def pem_of(key, fmt=serialization.PrivateFormat.PKCS8):

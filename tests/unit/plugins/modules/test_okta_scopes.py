@@ -2,38 +2,33 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
+"""okta_scopes, run through main() against the in-process Okta org (the ``okta`` fixture)."""
+
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.identity.okta.plugins.modules import okta_scopes
-from ansible_collections.identity.okta.tests.unit.plugins.modules.okta_fake_api import (
-    ORG_URL,
-    FakeOkta,
-    forbidden,
-    patch_exits,
-    run_module,
-)
 
-
-@pytest.fixture(autouse=True)
-def exits(monkeypatch):
-    patch_exits(monkeypatch)
+GRANTS = "/api/v1/apps/%s/grants"
 
 
 @pytest.fixture
-def org():
-    fake = FakeOkta()
-    fake.app = fake.add_app("Reporting service")
-    return fake
+def app(okta):
+    return okta.add_app("Reporting service")
 
 
-def run(monkeypatch, fake, check_mode=False, diff=False, **args):
-    return run_module(okta_scopes, fake, args, check_mode=check_mode, diff=diff, monkeypatch=monkeypatch)
+def run(okta, check_mode=False, diff=False, **args):
+    return okta.run(okta_scopes, check_mode=check_mode, diff=diff, **args)
 
 
-def granted(fake, app_id):
-    return sorted(g["scopeId"] for g in fake.grants[app_id])
+def granted(okta, app_id):
+    """Scopes of every grant record of the app, whatever its status, read back from the org."""
+    return sorted(g["scopeId"] for g in okta.grants(app_id, status=None))
+
+
+def writes(okta):
+    return [(c.method, c.path, c.body) for c in okta.writes]
 
 
 # ------------------------------------------------------------------------------ pure logic
@@ -63,9 +58,9 @@ def test_plan_changes(current, wanted, state, exclusive, expected):
 
 # ------------------------------------------------------------------------------ runs
 
-def test_grants_missing_scopes_with_the_org_issuer(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.logs.read")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"],
+def test_grants_missing_scopes_with_the_org_issuer(okta, app):
+    okta.grant(app["id"], "okta.logs.read")
+    kind, result = run(okta, app_id=app["id"],
                        scopes=["okta.schemas.read", "okta.logs.read", "openid", "offline_access"])
     assert kind == "exit"
     assert result["changed"] is True
@@ -73,104 +68,118 @@ def test_grants_missing_scopes_with_the_org_issuer(monkeypatch, org):
     assert result["removed"] == []
     assert result["granted"] == ["okta.logs.read", "okta.schemas.read"]
     assert result["implicit"] == ["offline_access", "openid"]
-    assert result["app"] == {"id": org.app["id"], "label": "Reporting service", "client_id": org.app["id"]}
-    assert org.writes == [("POST", "/api/v1/apps/%s/grants" % org.app["id"],
-                           {"issuer": ORG_URL, "scopeId": "okta.schemas.read"})]
-    assert result["_default_scopes"] == ["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"]
+    assert result["app"] == {"id": app["id"], "label": "Reporting service", "client_id": app["id"]}
+    assert writes(okta) == [("POST", GRANTS % app["id"], {"issuer": okta.org_url, "scopeId": "okta.schemas.read"})]
+    assert granted(okta, app["id"]) == ["okta.logs.read", "okta.schemas.read"]
 
 
-def test_second_run_changes_nothing(monkeypatch, org):
-    args = dict(app_id=org.app["id"], scopes=["okta.logs.read", "okta.schemas.read"])
-    run(monkeypatch, org, **args)
-    org.requests.clear()
-    kind, result = run(monkeypatch, org, **args)
+def test_default_management_scopes(okta, app):
+    # With OAuth 2.0 management credentials and no auth_scopes, the module asks for these scopes.
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"],
+                                     roles=["APP_ADMIN"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "exit" and result["added"] == ["okta.logs.read"]
+    token_requests = okta.token_requests()
+    assert len(token_requests) == 1
+    assert token_requests[0].body["scope"].split() == ["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"]
+    assert all(c.headers["Authorization"].startswith("Bearer ") for c in okta.requests if c.path != "/oauth2/v1/token")
+
+
+def test_second_run_changes_nothing(okta, app):
+    args = dict(app_id=app["id"], scopes=["okta.logs.read", "okta.schemas.read"])
+    run(okta, **args)
+    okta.clear_requests()
+    kind, result = run(okta, **args)
     assert kind == "exit" and result["changed"] is False
     assert result["added"] == [] and result["removed"] == []
     assert result["granted"] == ["okta.logs.read", "okta.schemas.read"]
-    assert org.writes == []
+    assert okta.writes == []
 
 
-def test_only_implicit_scopes_send_nothing(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["openid", "offline_access"], exclusive=False)
+def test_only_implicit_scopes_send_nothing(okta, app):
+    kind, result = run(okta, app_id=app["id"], scopes=["openid", "offline_access"], exclusive=False)
     assert kind == "exit" and result["changed"] is False
     assert result["implicit"] == ["offline_access", "openid"]
-    assert org.writes == []
+    assert okta.writes == []
 
 
-def test_absent_revokes_listed_scopes_only(monkeypatch, org):
-    for scope in ("okta.logs.read", "okta.users.read", "okta.groups.read"):
-        org.add_grant(org.app["id"], scope)
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.users.read", "okta.apps.read"],
-                       state="absent")
+def test_absent_revokes_listed_scopes_only(okta, app):
+    okta.grant(app["id"], "okta.logs.read", "okta.users.read", "okta.groups.read")
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.users.read", "okta.apps.read"], state="absent")
     assert kind == "exit" and result["changed"] is True
     assert result["removed"] == ["okta.users.read"]
-    assert granted(org, org.app["id"]) == ["okta.groups.read", "okta.logs.read"]
-    assert [w[0] for w in org.writes] == ["DELETE"]
+    assert granted(okta, app["id"]) == ["okta.groups.read", "okta.logs.read"]
+    assert [w[0] for w in writes(okta)] == ["DELETE"]
 
 
-def test_exclusive_grants_first_then_revokes_the_rest(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.users.manage")
-    org.add_grant(org.app["id"], "okta.logs.read")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read", "okta.schemas.read"],
-                       exclusive=True)
+def test_exclusive_grants_first_then_revokes_the_rest(okta, app):
+    okta.grant(app["id"], "okta.users.manage", "okta.logs.read")
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read", "okta.schemas.read"], exclusive=True)
     assert kind == "exit"
     assert result["added"] == ["okta.schemas.read"]
     assert result["removed"] == ["okta.users.manage"]
-    assert granted(org, org.app["id"]) == ["okta.logs.read", "okta.schemas.read"]
-    assert [w[0] for w in org.writes] == ["POST", "DELETE"]
+    assert granted(okta, app["id"]) == ["okta.logs.read", "okta.schemas.read"]
+    assert [w[0] for w in writes(okta)] == ["POST", "DELETE"]
 
 
-def test_exclusive_revokes_every_grant_of_a_scope(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.users.read")
-    org.add_grant(org.app["id"], "okta.users.read", issuer="https://login.example.com")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=[], exclusive=True)
+def test_exclusive_revokes_every_grant_of_a_scope(okta, app):
+    okta.add_grant(app["id"], "okta.users.read")
+    okta.add_grant(app["id"], "okta.users.read", issuer="https://login.example.com")
+    kind, result = run(okta, app_id=app["id"], scopes=[], exclusive=True)
     assert kind == "exit" and result["removed"] == ["okta.users.read"]
-    assert org.grants[org.app["id"]] == []
+    assert okta.grants(app["id"], status=None) == []
+    assert [w[0] for w in writes(okta)] == ["DELETE", "DELETE"]
 
 
-def test_revoked_grants_do_not_count(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.logs.read")["status"] = "REVOKED"
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"])
+def test_revoked_grants_do_not_count(okta, app):
+    okta.add_grant(app["id"], "okta.logs.read", status="REVOKED")
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"])
     assert kind == "exit" and result["added"] == ["okta.logs.read"]
 
 
-def test_check_mode_reports_the_plan_and_writes_nothing(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.users.manage")
-    kind, result = run(monkeypatch, org, check_mode=True, diff=True, app_id=org.app["id"],
-                       scopes=["okta.logs.read"], exclusive=True)
+def test_check_mode_reports_the_plan_and_writes_nothing(okta, app):
+    okta.grant(app["id"], "okta.users.manage")
+    kind, result = run(okta, check_mode=True, diff=True, app_id=app["id"], scopes=["okta.logs.read"], exclusive=True)
     assert kind == "exit" and result["changed"] is True
     assert result["added"] == ["okta.logs.read"] and result["removed"] == ["okta.users.manage"]
     assert result["granted"] == ["okta.logs.read"]
     assert result["diff"] == {"before": {"scopes": ["okta.users.manage"]}, "after": {"scopes": ["okta.logs.read"]}}
-    assert org.writes == []
-    assert granted(org, org.app["id"]) == ["okta.users.manage"]
+    # No request but reads was even attempted.
+    assert okta.writes == [] and {c.method for c in okta.requests} == {"GET"}
+    assert granted(okta, app["id"]) == ["okta.users.manage"]
 
 
-def test_diff_only_when_asked(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"])
+def test_diff_only_when_asked(okta, app):
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"])
     assert kind == "exit" and "diff" not in result
 
 
-def test_custom_issuer_is_sent(monkeypatch, org):
-    run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"], issuer="https://login.example.com/")
-    assert org.writes[0][2] == {"issuer": "https://login.example.com", "scopeId": "okta.logs.read"}
+def test_custom_issuer_is_sent(okta, app):
+    run(okta, app_id=app["id"], scopes=["okta.logs.read"], issuer="https://login.example.com/")
+    assert okta.writes[0].body == {"issuer": "https://login.example.com", "scopeId": "okta.logs.read"}
 
 
-def test_app_found_by_label_and_by_client_id(monkeypatch, org):
-    other = org.add_app("Other", client_id="custom-client-id")
-    kind, result = run(monkeypatch, org, label="Reporting service", scopes=["okta.logs.read"])
-    assert kind == "exit" and result["app"]["id"] == org.app["id"]
-    kind, result = run(monkeypatch, org, client_id="custom-client-id", scopes=["okta.logs.read"])
+def test_app_found_by_label_and_by_client_id(okta, app):
+    # Near misses of Okta's startsWith search and apps created before and after spread the lookups
+    # over several pages.
+    for label in ("Reporting service (old)", "Reporting", "Reporting service EU", "Billing"):
+        okta.add_app(label)
+    other = okta.add_app("Other", client_id="custom-client-id")
+    okta.add_app("Reporting services")
+    kind, result = run(okta, label="Reporting service", scopes=["okta.logs.read"])
+    assert kind == "exit" and result["app"]["id"] == app["id"]
+    kind, result = run(okta, client_id="custom-client-id", scopes=["okta.logs.read"])
     assert kind == "exit" and result["app"]["id"] == other["id"]
-    assert granted(org, other["id"]) == ["okta.logs.read"]
+    assert granted(okta, other["id"]) == ["okta.logs.read"]
+    # The lists were read page by page.
+    assert len([c for c in okta.requests if c.path == "/api/v1/apps"]) > 2
 
 
 # ------------------------------------------------------------------------------ errors
 
-def test_unknown_scope_reports_okta_text_and_what_was_already_applied(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.users.manage")
-    org.unknown_scopes.add("okta.nosuch.read")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], exclusive=True,
+def test_unknown_scope_reports_okta_text_and_what_was_already_applied(okta, app):
+    okta.grant(app["id"], "okta.users.manage")
+    kind, result = run(okta, app_id=app["id"], exclusive=True,
                        scopes=["okta.logs.read", "okta.nosuch.read", "okta.schemas.read"])
     assert kind == "fail"
     assert result["failed_scope"] == "okta.nosuch.read"
@@ -178,24 +187,24 @@ def test_unknown_scope_reports_okta_text_and_what_was_already_applied(monkeypatc
     assert result["removed"] == []
     assert result["changed"] is True
     assert result["granted"] == ["okta.logs.read", "okta.users.manage"]
-    assert "The scope 'okta.nosuch.read' is not an Okta API scope." in result["msg"]
+    # The cause Okta (here the simulator) gives for the refused scope.
+    assert "The scope 'okta.nosuch.read' isn't a valid Okta scope." in result["msg"]
     assert "already granted okta.logs.read" in result["msg"]
     assert result["okta_error"]["error_code"] == "E0000001"
     # The run stopped at the failure: nothing revoked, the last scope not granted.
-    assert granted(org, org.app["id"]) == ["okta.logs.read", "okta.users.manage"]
+    assert granted(okta, app["id"]) == ["okta.logs.read", "okta.users.manage"]
 
 
-def test_first_scope_rejected_says_nothing_changed(monkeypatch, org):
-    org.unknown_scopes.add("okta.nosuch.read")
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.nosuch.read"])
+def test_first_scope_rejected_says_nothing_changed(okta, app):
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.nosuch.read"])
     assert kind == "fail" and result["changed"] is False
     assert "Nothing was changed." in result["msg"]
 
 
-def test_failed_revocation_reports_the_scope(monkeypatch, org):
-    org.add_grant(org.app["id"], "okta.users.manage")
-    org.fail_on("DELETE", r"/grants/", forbidden("DELETE", "/api/v1/apps/x/grants/y"))
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"], exclusive=True)
+def test_failed_revocation_reports_the_scope(okta, app):
+    okta.grant(app["id"], "okta.users.manage")
+    okta.forbidden("DELETE", r"/grants/")
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], exclusive=True)
     assert kind == "fail"
     assert result["failed_scope"] == "okta.users.manage"
     assert result["added"] == ["okta.logs.read"] and result["removed"] == []
@@ -205,54 +214,62 @@ def test_failed_revocation_reports_the_scope(monkeypatch, org):
     assert result["okta_error"]["status"] == 403
 
 
-def test_missing_scope_of_the_management_token_is_named(monkeypatch):
-    fake = FakeOkta(auth_method="oauth")
-    app = fake.add_app("Svc")
-    fake.fail_on("POST", r"/grants$", forbidden("POST", "/api/v1/apps/%s/grants" % app["id"], scope="okta.appGrants.manage"))
-    kind, result = run(monkeypatch, fake, app_id=app["id"], scopes=["okta.logs.read"])
+def test_missing_scope_of_the_management_token_is_named(okta, app):
+    # The management app may only read: Okta refuses the grant and names the scope it needs.
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"],
+                       auth_scopes=["okta.apps.read", "okta.appGrants.read"], **management)
     assert kind == "fail"
     assert "lacks the Okta API scope okta.appGrants.manage" in result["msg"]
     assert result["okta_error"]["required_scope"] == "okta.appGrants.manage"
+    assert [(c.method, c.status) for c in okta.writes] == [("POST", 403)]
 
 
-def test_api_token_without_admin_permission_names_the_roles(monkeypatch, org):
-    org.fail_on("POST", r"/grants$", forbidden("POST", "/api/v1/apps/x/grants"))
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"])
+def test_api_token_without_admin_permission_names_the_roles(okta, app):
+    # The token's owner is a Read-only Administrator: Okta lets it read the grants, not add one.
+    user = okta.add_user("reader@example.com", roles=["READ_ONLY_ADMIN"])
+    token = okta.add_api_token(user["id"])["token"]
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], api_token=token)
     assert kind == "fail"
     assert "administrator who owns the API token lacks the admin permission" in result["msg"]
     assert "Application Administrator" in result["msg"]
     assert "E0000006" in result["msg"]
+    assert token not in str(result)
 
 
-def test_forbidden_listing_names_the_read_scope(monkeypatch):
-    fake = FakeOkta(auth_method="oauth")
-    app = fake.add_app("Svc")
-    fake.fail_on("GET", r"/grants$", forbidden("GET", "/api/v1/apps/x/grants"))
-    kind, result = run(monkeypatch, fake, app_id=app["id"], scopes=["okta.logs.read"])
+def test_forbidden_listing_names_the_read_scope(okta, app):
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"])
+    okta.forbidden("GET", r"/grants$")
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
     assert kind == "fail"
     assert "okta.appGrants.read" in result["msg"]
-    assert fake.writes == []
+    assert okta.writes == []
 
 
-def test_missing_app(monkeypatch, org):
-    kind, result = run(monkeypatch, org, label="Nope", scopes=["okta.logs.read"])
+def test_missing_app(okta, app):
+    for label in ("Nope (old)", "Nope EU", "Nopen"):
+        okta.add_app(label)
+    kind, result = run(okta, label="Nope", scopes=["okta.logs.read"])
     assert kind == "fail" and result["msg"] == "No Okta app integration with label 'Nope'."
 
 
-def test_non_oauth_app_is_refused_before_any_write(monkeypatch, org):
-    saml = org.add_app("SAML app", oauth=False)
-    kind, result = run(monkeypatch, org, app_id=saml["id"], scopes=["okta.logs.read"])
+def test_non_oauth_app_is_refused_before_any_write(okta):
+    # The simulator holds OIDC apps only: the org answers with a SAML app's document instead.
+    saml = {"id": "0oasaml0000000000001", "name": "my_saml_app", "label": "SAML app", "status": "ACTIVE",
+            "signOnMode": "SAML_2_0", "credentials": {"userNameTemplate": {"template": "${source.login}"}},
+            "settings": {}}
+    okta.answer("GET", "^/api/v1/apps/%s$" % saml["id"], saml, count=5)
+    kind, result = run(okta, app_id=saml["id"], scopes=["okta.logs.read"])
     assert kind == "fail" and "is not an OAuth 2.0 app" in result["msg"]
-    assert org.writes == []
+    assert okta.writes == []
 
 
-def test_exclusive_with_absent_is_refused_before_any_request(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], scopes=["okta.logs.read"], state="absent",
-                       exclusive=True)
+def test_exclusive_with_absent_is_refused_before_any_request(okta, app):
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], state="absent", exclusive=True)
     assert kind == "fail" and "exclusive=true applies to state=present only" in result["msg"]
-    assert org.requests == []
+    assert okta.requests == []
 
 
-def test_app_options_are_mutually_exclusive(monkeypatch, org):
-    kind, result = run(monkeypatch, org, app_id=org.app["id"], label="Reporting service", scopes=[])
+def test_app_options_are_mutually_exclusive(okta, app):
+    kind, result = run(okta, app_id=app["id"], label="Reporting service", scopes=[])
     assert kind == "fail" and "mutually exclusive" in result["msg"]

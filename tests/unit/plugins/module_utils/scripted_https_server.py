@@ -2,10 +2,13 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""A scripted local HTTPS server for client unit tests.
+"""A scripted local HTTPS responder for the transport tests of the client.
 
-Each test queues the answers it wants (status, headers, JSON body, or a dropped connection) and
-reads back the requests the client sent.
+It is not an Okta double (the module tests use the in-process org of ``tests/unit/okta_inprocess.py``):
+each test queues the exact answers it wants (status, headers, JSON body, or a dropped connection) to
+check what the client does on the wire (TLS, retries, headers), and reads back the requests the client
+sent. Its certificate and key live in a folder the test gives (its ``tmp_path``), or else in a temporary
+folder removed by :meth:`ScriptedHttpsServer.stop`.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import datetime
 import ipaddress
 import json
 import os
+import shutil
 import ssl
 import tempfile
 import threading
@@ -50,16 +54,22 @@ def _self_signed(directory):
     return cert_path, key_path
 
 
-class StubOkta(object):
+class ScriptedHttpsServer(object):
     """Scripted HTTPS server. ``answers`` maps (method, path) to a list of answers used in order;
-    the last one repeats. An answer is a dict: status, body, headers, or drop=True."""
+    the last one repeats. An answer is a dict: status, body, headers, or drop=True (or a callable
+    ``(handler, raw_body)`` returning one). Unscripted requests get an Okta-style 404.
 
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="okta-stub-")
-        self.cert_path, key_path = _self_signed(self.tmp)
+    ``directory`` receives the self-signed certificate (``cert_path``, the CA to trust) and its key;
+    without it a temporary folder is made, and removed by :meth:`stop`.
+    """
+
+    def __init__(self, directory=None):
+        self._own_directory = directory is None
+        self.directory = tempfile.mkdtemp(prefix="scripted-https-") if directory is None else str(directory)
+        self.cert_path, key_path = _self_signed(self.directory)
         self.answers = {}
         self.requests = []
-        stub = self
+        scripted = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -71,13 +81,13 @@ class StubOkta(object):
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
-                stub.requests.append(dict(
+                scripted.requests.append(dict(
                     method=self.command, path=parts.path, query=parse_qs(parts.query),
                     headers=dict(self.headers.items()), body=raw.decode("utf-8"),
                 ))
-                queue = stub.answers.get((self.command, parts.path)) or [dict(status=404, body={
-                    "errorCode": "E0000007", "errorSummary": "Not found: Resource not found: %s (Stub)" % parts.path,
-                    "errorId": "stub404"})]
+                queue = scripted.answers.get((self.command, parts.path)) or [dict(status=404, body={
+                    "errorCode": "E0000007", "errorSummary": "Not found: Resource not found: %s (Scripted)" % parts.path,
+                    "errorId": "scripted404"})]
                 answer = queue.pop(0) if len(queue) > 1 else queue[0]
                 if callable(answer):
                     answer = answer(self, raw)
@@ -113,5 +123,14 @@ class StubOkta(object):
         self.answers[(method, path)] = list(answers)
 
     def stop(self):
+        """Stop serving and remove the temporary folder this server made."""
         self.server.shutdown()
         self.server.server_close()
+        if self._own_directory:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
