@@ -25,15 +25,17 @@ export OKTA_SIM_EXCHANGE_LOG_DIR := $(EXCHANGE_DIR)
 
 # Extra arguments, e.g. `make unit PYTEST_ARGS="-k client -x"` or `make integration TARGETS=okta_scopes`.
 # Integration targets run INTEGRATION_JOBS at a time, each lane against a simulator of its own.
+# integration-ansible-test runs TARGETS (default ANSIBLE_TEST_TARGETS, one small target) through ansible-test.
 PYTEST_ARGS ?=
 TARGETS ?=
 INTEGRATION_JOBS ?= 2
 INTEGRATION_ARGS ?=
 SANITY_ARGS ?=
 MOLECULE_ARGS ?=
+ANSIBLE_TEST_TARGETS ?= okta_key_pair
 
 # The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
-SUITES := unit sim-test integration molecule sanity lint docs-lint build-check conformance
+SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check conformance
 
 .PHONY: help venv collection-link demo test $(SUITES) clean distclean
 
@@ -43,6 +45,8 @@ help:
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
+	@echo "make integration-ansible-test"
+	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
 	@echo "make molecule     molecule test --all (every scenario in extensions/molecule) with the simulator up"
 	@echo "make sanity       ansible-test sanity on a copy of the collection"
 	@echo "make lint         ansible-lint (production profile) and shellcheck of the shell scripts"
@@ -88,12 +92,12 @@ test: venv collection-link
 		start=$$(date +%s); \
 		if $(MAKE) "$$suite"; then result=passed; passed=$$((passed + 1)); \
 		else result=FAILED; failed=$$((failed + 1)); fi; \
-		printf '%-14s %-8s %6ss\n' "$$suite" "$$result" "$$(( $$(date +%s) - start ))" >> "$$summary"; \
+		printf '%-24s %-8s %6ss\n' "$$suite" "$$result" "$$(( $$(date +%s) - start ))" >> "$$summary"; \
 	done; \
 	echo; echo "==================== summary ===================="; \
-	printf '%-14s %-8s %7s\n' suite result time; \
+	printf '%-24s %-8s %7s\n' suite result time; \
 	cat "$$summary"; \
-	printf '%-14s %-8s %6ss\n' total "" "$$(( $$(date +%s) - total_start ))"; \
+	printf '%-24s %-8s %6ss\n' total "" "$$(( $$(date +%s) - total_start ))"; \
 	echo "suites: $$passed passed, $$failed failed"; \
 	test "$$failed" -eq 0
 
@@ -118,6 +122,10 @@ sim-test: venv collection-link
 integration: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)"
 	python tests/integration/run.py --jobs $(INTEGRATION_JOBS) $(INTEGRATION_ARGS) $(TARGETS)
+
+# Each target's runme.sh starts a simulator of its own; ansible-test needs a real (not symlinked) tree.
+integration-ansible-test: venv
+	python tests/tools/ansible_test_integration.py $(or $(TARGETS),$(ANSIBLE_TEST_TARGETS))
 
 molecule: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)"

@@ -1,20 +1,24 @@
 #!/usr/bin/env python
-"""Run the integration targets of identity.okta.
+"""Run the integration targets of identity.okta, several at a time.
 
 Every ``tests/integration/targets/<name>/main.yml`` is a playbook (hosts: localhost, connection:
-local) run with ``ansible-playbook -i tests/inventory/hosts.yml``.
+local), run with the command, environment and extra vars that ``run_target.py`` builds (the same
+ones the ``runme.sh`` of each target uses under ``ansible-test integration``): the environment
+``OKTA_DOMAIN``, ``OKTA_API_TOKEN``, ``OKTA_CA_PATH`` and the extra vars ``okta_domain``,
+``okta_api_token``, ``okta_ca_path`` and ``okta_sim_control_url``.
 
 By default one offline Okta simulator (tests/okta_sim) is started and reset before each target.
-Each target gets the environment ``OKTA_DOMAIN``, ``OKTA_API_TOKEN``, ``OKTA_CA_PATH`` and the extra
-vars ``okta_domain``, ``okta_api_token``, ``okta_ca_path`` and ``okta_sim_control_url``.
 
 ``--jobs N`` runs N targets at a time, each lane with its own simulator; the output of each target
 is then collected in tests/output/integration/<target>.log and printed when the target ends.
 
 With ``OKTA_TEST_DOMAIN`` and ``OKTA_TEST_API_TOKEN`` set (and optionally ``OKTA_TEST_CA_PATH``)
 the targets run one at a time against that Okta org instead: no simulator, ``okta_sim_control_url``
-is undefined (``okta_ca_path`` is null without ``OKTA_TEST_CA_PATH``), and targets that contain a
-file named ``sim_only`` are skipped.
+is undefined (``okta_ca_path`` is null without ``OKTA_TEST_CA_PATH``), and targets with the alias
+``needs/simulator`` are skipped.
+
+A target without an executable ``runme.sh`` or without the alias ``needs/target/setup_okta_sim``
+fails before anything runs: ``ansible-test integration`` could not run it.
 
 Usage: run.py [-v...] [--jobs N] [--timeout SECONDS] [--list] [TARGET ...]
 """
@@ -22,7 +26,6 @@ Usage: run.py [-v...] [--jobs N] [--timeout SECONDS] [--list] [TARGET ...]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import queue
 import signal
@@ -32,14 +35,11 @@ import tempfile
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from okta_sim_process import Simulator, SimulatorError, ansible_tool, collection_env  # noqa: E402
-
-TARGETS_DIR = os.path.join(ROOT, 'tests', 'integration', 'targets')
-INVENTORY = os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml')
-OUTPUT_DIR = os.path.join(ROOT, 'tests', 'output', 'integration')
+from run_target import (OUTPUT_DIR, ROOT, TARGETS_DIR, discover, needs_simulator, playbook_command,  # noqa: E402
+                        real_org_connection, simulator_connection, target_env, target_problems, write_vars_file)
+from okta_sim_process import Simulator, SimulatorError  # noqa: E402  (tests/tools, on sys.path through run_target)
 
 PRINT_LOCK = threading.Lock()
 
@@ -48,22 +48,6 @@ def log(message: str) -> None:
     """Print a message of the runner."""
     with PRINT_LOCK:
         print('integration: %s' % message, flush=True)
-
-
-def discover() -> list[str]:
-    """Return the names of all targets (folders with a main.yml), sorted."""
-    if not os.path.isdir(TARGETS_DIR):
-        return []
-    names = []
-    for name in sorted(os.listdir(TARGETS_DIR)):
-        path = os.path.join(TARGETS_DIR, name)
-        if name.startswith(('.', '_')) or not os.path.isdir(path):
-            continue
-        if os.path.isfile(os.path.join(path, 'main.yml')):
-            names.append(name)
-        else:
-            log('note: %s has no main.yml and is not a target' % os.path.relpath(path, ROOT))
-    return names
 
 
 def stop_group(process: subprocess.Popen) -> None:
@@ -106,18 +90,9 @@ class Lane:
                                        log_path=os.path.join(OUTPUT_DIR, 'okta_sim%s.log' % suffix))
             info = self.simulator.start()
             log('simulator ready at %s (log: %s)' % (info.get('org_url') or info['okta_domain'], os.path.relpath(self.simulator.log_path, ROOT)))
-            connection = {'okta_domain': info['okta_domain'], 'okta_api_token': info['api_token'],
-                          'okta_ca_path': info['ca_bundle'], 'okta_sim_control_url': info['control_url']}
-        with open(self.vars_file, 'w', encoding='utf-8') as handle:
-            json.dump(connection, handle)
-        os.chmod(self.vars_file, 0o600)
-        env = collection_env()
-        for name in ('OKTA_DOMAIN', 'OKTA_API_TOKEN', 'OKTA_CA_PATH'):
-            env.pop(name, None)
-        env.update(OKTA_DOMAIN=connection['okta_domain'], OKTA_API_TOKEN=connection['okta_api_token'])
-        if connection['okta_ca_path']:
-            env['OKTA_CA_PATH'] = connection['okta_ca_path']
-        self.env = env
+            connection = simulator_connection(info)
+        write_vars_file(self.vars_file, connection)
+        self.env = target_env(connection)
 
     def stop(self) -> None:
         """Stop a running playbook and the simulator of this lane."""
@@ -140,9 +115,7 @@ class Lane:
                 log('%s: the simulator is not running' % name)
                 return 'failed'
         self.targets_run += 1
-        command = [ansible_tool('ansible-playbook'), '-i', INVENTORY, os.path.join(TARGETS_DIR, name, 'main.yml'), '-e', '@' + self.vars_file]
-        if self.options.verbose:
-            command.append('-' + 'v' * self.options.verbose)
+        command = playbook_command(name, self.vars_file, self.options.verbose)
         output_path = os.path.join(OUTPUT_DIR, '%s.log' % name)
         if not self.capture:
             with PRINT_LOCK:
@@ -216,16 +189,23 @@ def main() -> int:
         log('no targets in %s yet, nothing to run' % os.path.relpath(TARGETS_DIR, ROOT))
         return 0
 
-    real_org = None
-    if os.environ.get('OKTA_TEST_DOMAIN') and os.environ.get('OKTA_TEST_API_TOKEN'):
-        real_org = {'okta_domain': os.environ['OKTA_TEST_DOMAIN'], 'okta_api_token': os.environ['OKTA_TEST_API_TOKEN'],
-                    'okta_ca_path': os.environ.get('OKTA_TEST_CA_PATH') or None}
+    results: dict[str, tuple[str, float]] = {}
+    for name in selected:
+        problems = target_problems(name)
+        if problems:
+            log('%s: %s' % (name, '; '.join(problems)))
+            results[name] = ('failed', 0.0)
+    if results:
+        print_summary([(name,) + results.get(name, ('not run', 0.0)) for name in selected])
+        return 1
+
+    real_org = real_org_connection(os.environ)
+    if real_org:
         log('running against the Okta org %s (no simulator)' % real_org['okta_domain'])
 
-    results: dict[str, tuple[str, float]] = {}
     todo: queue.Queue = queue.Queue()
     for name in selected:
-        if real_org and os.path.exists(os.path.join(TARGETS_DIR, name, 'sim_only')):
+        if real_org and needs_simulator(name):
             log('%s: skipped (needs the simulator)' % name)
             results[name] = ('skipped', 0.0)
         else:

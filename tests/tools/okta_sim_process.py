@@ -116,19 +116,7 @@ class Simulator:
         if not self.running():
             code = self.process.returncode if self.process else self.returncode
             raise SimulatorError('the Okta simulator is not running (exit code %s):\n%s' % (code, self.log_tail()))
-        context = ssl.create_default_context(cafile=self.info['ca_bundle'])
-        request = urllib.request.Request(
-            self.info['control_url'].rstrip('/') + '/reset', data=b'{}', method='POST',
-            headers={'Authorization': 'SSWS %s' % self.info['api_token'], 'Content-Type': 'application/json',
-                     'Accept': 'application/json'},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # nosec: local test server
-                response.read()
-        except urllib.error.HTTPError as exc:
-            raise SimulatorError('simulator reset failed: HTTP %s %s' % (exc.code, exc.read()[:500])) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise SimulatorError('simulator reset failed: %s' % exc) from exc
+        reset_simulator(self.info['control_url'], self.info['api_token'], self.info['ca_bundle'], timeout=timeout)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the simulator with SIGTERM (SIGKILL if it does not exit in time)."""
@@ -149,9 +137,36 @@ class Simulator:
         self.returncode = process.returncode
 
 
-def collection_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """Return an environment in which ansible finds this collection as identity.okta."""
-    env = dict(os.environ if env is None else env)
+def reset_simulator(control_url: str, api_token: str, ca_bundle: str | None, timeout: float = 30.0) -> None:
+    """Bring a running simulator back to its seeded state (POST <control_url>/reset), wherever it was started."""
+    context = ssl.create_default_context(cafile=ca_bundle or None)
+    request = urllib.request.Request(
+        control_url.rstrip('/') + '/reset', data=b'{}', method='POST',
+        headers={'Authorization': 'SSWS %s' % api_token, 'Content-Type': 'application/json',
+                 'Accept': 'application/json'},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout, context=context) as response:  # nosec: local test server
+            response.read()
+    except urllib.error.HTTPError as exc:
+        raise SimulatorError('simulator reset failed: HTTP %s %s' % (exc.code, exc.read()[:500])) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise SimulatorError('simulator reset failed: %s' % exc) from exc
+
+
+def collections_root() -> str:
+    """Return the folder that holds ansible_collections/identity/okta for this checkout.
+
+    That is the checkout's own parent chain when it already sits at
+    ``.../ansible_collections/identity/okta`` (as in the copies that ansible-test runs in), and else
+    ``collections/`` in the checkout, where a symlink ``ansible_collections/identity/okta`` to the
+    checkout is created when it is missing.
+    """
+    parent, name = os.path.split(ROOT)
+    parent, namespace = os.path.split(parent)
+    parent, top = os.path.split(parent)
+    if (top, namespace, name) == ('ansible_collections', 'identity', 'okta'):
+        return parent
     collections = os.path.join(ROOT, 'collections')
     link = os.path.join(collections, 'ansible_collections', 'identity', 'okta')
     if not os.path.exists(link):
@@ -162,6 +177,13 @@ def collection_env(env: dict[str, str] | None = None) -> dict[str, str]:
             os.symlink(os.path.join('..', '..', '..'), link)
         except FileExistsError:
             pass
+    return collections
+
+
+def collection_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """Return an environment in which ansible finds this collection as identity.okta."""
+    env = dict(os.environ if env is None else env)
+    collections = collections_root()
     paths = [path for path in env.get('ANSIBLE_COLLECTIONS_PATH', '').split(os.pathsep) if path]
     if collections not in paths:
         paths.insert(0, collections)
