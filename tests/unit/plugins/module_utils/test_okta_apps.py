@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.identity.okta.plugins.module_utils import _okta_apps as apps
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import OktaClient, OktaLookupError
+from ansible_collections.identity.okta.plugins.module_utils import _okta_resource_apps as apps
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaLookupError
+from ansible_collections.identity.okta.plugins.module_utils._okta_transport import OktaClient
 from ansible_collections.identity.okta.tests.unit.plugins.module_utils.scripted_https_server import ScriptedHttpsServer
 
 TOKEN = "00aSecretSswsTokenValue_0123456789abcdef"

@@ -12,8 +12,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from ansible_collections.identity.okta.plugins.module_utils import _okta_client as oc
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
+from ansible_collections.identity.okta.plugins.module_utils import _okta_credentials as creds
+from ansible_collections.identity.okta.plugins.module_utils import _okta_errors as errors
+from ansible_collections.identity.okta.plugins.module_utils import _okta_transport as oc
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.tests.unit.plugins.module_utils.scripted_https_server import ScriptedHttpsServer
 
 TOKEN = "00aSecretSswsTokenValue_0123456789abcdef"
@@ -27,7 +29,7 @@ def server(tmp_path):
 
 @pytest.fixture(scope="module")
 def key_pem():
-    return generate_private_key_pem()
+    return private_key_pem(generate_private_key())
 
 
 class Sleeps(list):
@@ -68,7 +70,7 @@ def test_domain_forms_accepted(value, expected):
     ("acme-admin.okta.com:8443", "'acme.okta.com:8443'"),
 ])
 def test_admin_domain_rejected_naming_the_right_one(value, right):
-    with pytest.raises(oc.OktaConfigError) as err:
+    with pytest.raises(errors.OktaInputError) as err:
         oc.normalize_okta_domain(value)
     assert "Admin Console" in str(err.value)
     assert "use " + right in str(err.value)
@@ -83,13 +85,13 @@ def test_admin_domain_rejected_naming_the_right_one(value, right):
     ("acme_bad!.okta.com", "not a valid domain"),
 ])
 def test_bad_domains_rejected(value, fragment):
-    with pytest.raises(oc.OktaConfigError) as err:
+    with pytest.raises(errors.OktaInputError) as err:
         oc.normalize_okta_domain(value)
     assert fragment in str(err.value)
 
 
 def test_admin_domain_rejected_by_client_before_any_request():
-    with pytest.raises(oc.OktaConfigError):
+    with pytest.raises(errors.OktaInputError):
         oc.OktaClient("acme-admin.okta.com", api_token=TOKEN)
 
 
@@ -114,7 +116,7 @@ def test_collection_version_matches_galaxy_yml():
 
 def test_tls_failure_without_ca(server):
     client = oc.OktaClient(server.domain, api_token=TOKEN, sleep=Sleeps())
-    with pytest.raises(oc.OktaConnectionError) as err:
+    with pytest.raises(errors.OktaConnectionError) as err:
         client.get("/api/v1/users/me")
     assert err.value.kind == "tls"
     assert "ca_path" in str(err.value)
@@ -124,7 +126,7 @@ def test_tls_failure_without_ca(server):
 def test_unreachable_host_is_a_connection_error():
     sleeps = Sleeps()
     client = oc.OktaClient("127.0.0.1:1", api_token=TOKEN, retries=2, sleep=sleeps)
-    with pytest.raises(oc.OktaConnectionError) as err:
+    with pytest.raises(errors.OktaConnectionError) as err:
         client.get("/api/v1/users/me")
     assert err.value.kind == "connect"
     assert "127.0.0.1:1" in str(err.value)
@@ -164,7 +166,7 @@ def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
     assert claims["jti"]
     form = seen[0]["form"]
     assert form["grant_type"] == "client_credentials"
-    assert form["client_assertion_type"] == oc.CLIENT_ASSERTION_TYPE
+    assert form["client_assertion_type"] == creds.CLIENT_ASSERTION_TYPE
     assert form["scope"] == "okta.apps.read okta.apps.manage"
     api_calls = [r for r in server.requests if r["path"] == "/api/v1/apps"]
     assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2
@@ -172,9 +174,9 @@ def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
 
 
 def test_assertions_have_fresh_jti(key_pem):
-    key = oc.load_private_key(key_pem)
-    first = jwt.decode(oc.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
-    second = jwt.decode(oc.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
+    key = creds.load_private_key(key_pem)
+    first = jwt.decode(creds.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
+    second = jwt.decode(creds.build_client_assertion("c", key, "k", "aud"), options={"verify_signature": False})
     assert first["jti"] != second["jti"]
 
 
@@ -254,7 +256,7 @@ def test_pagination_of_wrapped_lists(server):
 def test_next_link_to_another_host_is_refused(server):
     server.on("GET", "/api/v1/apps", dict(status=200, body=[{"id": "a1"}],
                                           headers={"Link": '<https://evil.example.com/api/v1/apps?after=x>; rel="next"'}))
-    with pytest.raises(oc.OktaError) as err:
+    with pytest.raises(errors.OktaError) as err:
         make_client(server).list("/api/v1/apps")
     assert "another host" in str(err.value)
     assert len(server.requests) == 1
@@ -316,7 +318,7 @@ def test_5xx_then_success_with_backoff(server):
 
 def test_5xx_not_retried_for_non_idempotent_post(server):
     server.on("POST", "/api/v1/apps", okta_error(500, "E0000009", "Internal Server Error"), dict(status=200, body={"id": "x"}))
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         make_client(server).post("/api/v1/apps", json={"label": "x"})
     assert err.value.status == 500
     assert len(server.requests) == 1
@@ -332,7 +334,7 @@ def test_dropped_connection_then_success(server):
 def test_retries_exhausted_names_status_and_error_code(server):
     server.on("GET", "/api/v1/apps/0oa1", okta_error(503, "E0000010", "Service is temporarily unavailable."))
     sleeps = Sleeps()
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         make_client(server, sleeps, retries=3).get("/api/v1/apps/0oa1")
     text = str(err.value)
     assert "HTTP 503" in text and "E0000010" in text and "GET /api/v1/apps/0oa1" in text
@@ -345,7 +347,7 @@ def test_error_details_are_parsed(server):
     server.on("POST", "/api/v1/apps", okta_error(
         400, "E0000001", "Api validation failed: redirect_uris",
         errorCauses=[{"errorSummary": "redirect_uris: Must be a valid URI"}]))
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         make_client(server).post("/api/v1/apps", json={})
     exc = err.value
     assert exc.error_causes == ["redirect_uris: Must be a valid URI"]
@@ -358,7 +360,7 @@ def test_insufficient_scope_challenge_is_parsed(server):
                                           headers={"WWW-Authenticate": 'Bearer authorization_uri="x", realm="IdpMyAccountAPI", '
                                                                        'scope="okta.logs.read", error="insufficient_scope", '
                                                                        'error_description="The access token provided does not contain the required scopes."'}))
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         make_client(server).get("/api/v1/logs")
     assert err.value.oauth_error == "insufficient_scope"
     assert err.value.www_authenticate["scope"] == "okta.logs.read"
@@ -380,7 +382,7 @@ def test_no_secret_in_any_error_text(server, key_pem):
     server.on("POST", "/oauth2/v1/token", echo_token)
     client = oc.OktaClient(server.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
                            scopes=["okta.logs.read"], ca_path=server.cert_path, sleep=Sleeps())
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         client.get("/api/v1/logs")
     text = str(err.value)
     assert echoed["assertion"] not in text and "invalid_client" in text
@@ -388,39 +390,39 @@ def test_no_secret_in_any_error_text(server, key_pem):
     assert body not in text
 
     server.on("GET", "/api/v1/users/me", dict(status=401, body={"errorCode": "E0000011", "errorSummary": "Invalid token provided: SSWS " + TOKEN}))
-    with pytest.raises(oc.OktaApiError) as err:
+    with pytest.raises(errors.OktaApiError) as err:
         make_client(server).get("/api/v1/users/me")
     assert TOKEN not in str(err.value) and "E0000011" in str(err.value)
 
 
 def test_key_loading_errors_do_not_echo_key_material(tmp_path, key_pem):
     broken = key_pem.replace("A", "!")
-    with pytest.raises(oc.OktaConfigError) as err:
-        oc.load_private_key(broken)
+    with pytest.raises(errors.OktaInputError) as err:
+        creds.load_private_key(broken)
     assert broken.splitlines()[1] not in str(err.value)
-    with pytest.raises(oc.OktaConfigError) as err:
-        oc.load_private_key(str(tmp_path / "missing.pem"))
+    with pytest.raises(errors.OktaInputError) as err:
+        creds.load_private_key(str(tmp_path / "missing.pem"))
     assert "no file at" in str(err.value)
     path = tmp_path / "key.pem"
     path.write_text(key_pem)
-    assert oc.load_private_key(str(path)).key_size == 2048
+    assert creds.load_private_key(str(path)).key_size == 2048
     pub = serialization.load_pem_private_key(key_pem.encode(), None).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    with pytest.raises(oc.OktaConfigError) as err:
-        oc.load_private_key(pub)
+    with pytest.raises(errors.OktaInputError) as err:
+        creds.load_private_key(pub)
     assert "public key" in str(err.value)
 
 
 def test_scrub_masks_credentials():
-    text = oc.scrub("Authorization: SSWS %s and Bearer abc.def.ghi-123 and %s" % (TOKEN, "s3cr3t-value"), ["s3cr3t-value"])
+    text = errors.scrub("Authorization: SSWS %s and Bearer abc.def.ghi-123 and %s" % (TOKEN, "s3cr3t-value"), ["s3cr3t-value"])
     assert TOKEN not in text and "abc.def.ghi-123" not in text and "s3cr3t-value" not in text
 
 
 def test_exactly_one_auth_method(key_pem):
-    with pytest.raises(oc.OktaConfigError) as err:
+    with pytest.raises(errors.OktaInputError) as err:
         oc.OktaClient("acme.okta.com", api_token=TOKEN, client_id="0oa1", private_key=key_pem)
     assert "exactly one" in str(err.value)
-    with pytest.raises(oc.OktaConfigError) as err:
+    with pytest.raises(errors.OktaInputError) as err:
         oc.OktaClient("acme.okta.com", client_id="0oa1", scopes=["okta.apps.read"])
     assert "auth_private_key is missing" in str(err.value)
 
@@ -432,5 +434,5 @@ def test_b64_thumbprint_is_rfc7638():
         "Mstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvR"
         "L5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqD"
         "Kgw")}
-    from ansible_collections.identity.okta.plugins.module_utils._okta_keys import jwk_thumbprint
+    from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import jwk_thumbprint
     assert jwk_thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"

@@ -9,15 +9,16 @@ from __future__ import annotations
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import (
-    generate_private_key_pem,
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
+    generate_private_key,
     jwk_thumbprint,
+    private_key_pem,
     public_jwk,
 )
 
 
 def test_rsa_pem_gives_public_members_and_kid_only():
-    jwk = public_jwk(generate_private_key_pem())
+    jwk = public_jwk(private_key_pem(generate_private_key()))
     assert set(jwk) == {"kty", "n", "e", "kid"}
     assert jwk["kid"] == jwk_thumbprint(jwk)
 

@@ -11,8 +11,8 @@ from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_module as om
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaApiError, OktaError
 
 ENV_VARS = ["OKTA_DOMAIN", "OKTA_CLIENT_ORGURL", "OKTA_API_TOKEN", "OKTA_CLIENT_TOKEN", "OKTA_API_CLIENT_ID",
             "OKTA_API_PRIVATE_KEY", "OKTA_API_PRIVATE_KEY_ID", "OKTA_API_SCOPES", "OKTA_CA_PATH", "OKTA_VALIDATE_CERTS"]
@@ -20,6 +20,10 @@ ENV_VARS = ["OKTA_DOMAIN", "OKTA_CLIENT_ORGURL", "OKTA_API_TOKEN", "OKTA_CLIENT_
 
 class Failed(Exception):
     pass
+
+
+def generate_private_key_pem():
+    return private_key_pem(generate_private_key())
 
 
 @pytest.fixture(autouse=True)
@@ -35,13 +39,18 @@ def clean_env(monkeypatch):
 def build(args, **kwargs):
     with patch_module_args(args):
         module = basic.AnsibleModule(argument_spec=om.okta_argument_spec(), supports_check_mode=True)
-    return module, om.okta_client_from_module(module, **kwargs)
+    return module, om.management_client(module.params, **kwargs)
 
 
 def failure(args, **kwargs):
-    with pytest.raises(Failed) as err:
+    """The failed result of a module that could not build its client (as OktaModule.run reports it)."""
+    with pytest.raises(OktaError) as err:
         build(args, **kwargs)
-    return err.value.args[0]
+    with patch_module_args(args):
+        module = basic.AnsibleModule(argument_spec=om.okta_argument_spec(), supports_check_mode=True)
+    with pytest.raises(Failed) as failed:
+        om.OktaModule.fail_okta(module, err.value, None, None)
+    return failed.value.args[0]
 
 
 def test_api_token_client():
@@ -100,14 +109,18 @@ def test_management_credentials_optional():
 
 
 def test_okta_fail_puts_error_details_in_result():
-    module, _client = build({"okta_domain": "acme.okta.com", "api_token": "tok-123456789"})
+    module, client = build({"okta_domain": "acme.okta.com", "api_token": "tok-123456789"})
     exc = OktaApiError(403, "GET", "/api/v1/logs", {"errorCode": "E0000006", "errorSummary": "You do not have permission",
                                                     "errorId": "oae1"})
+    engine = om.OktaEngine(module, client)
+    engine.context = "Reading logs"
     with pytest.raises(Failed) as err:
-        om.okta_fail(module, exc, msg="Reading logs", app_id="0oa1")
+        om.OktaModule.fail_okta(module, exc, engine, client, dict(app_id="0oa1"))
     result = err.value.args[0]
-    assert result["msg"].startswith("Reading logs: Okta API GET /api/v1/logs failed: HTTP 403 E0000006")
+    assert result["msg"].startswith("Reading logs. Nothing was changed. Okta said: Okta API GET /api/v1/logs failed: "
+                                    "HTTP 403 E0000006")
     assert result["okta_error"]["error_code"] == "E0000006" and result["app_id"] == "0oa1"
+    assert result["changed"] is False
     json.dumps(result)
 
 

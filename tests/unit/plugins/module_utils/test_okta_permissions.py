@@ -6,17 +6,20 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_client import OktaApiError
-from ansible_collections.identity.okta.plugins.module_utils._okta_permissions import (
-    OktaPermissionError,
-    explain_forbidden,
-)
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import call
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaApiError, OktaPermissionError
 
 
 class Caller(object):
-    def __init__(self, auth_method):
+    """A client whose every request fails with ``failure``."""
+
+    def __init__(self, auth_method, failure=None):
         self.auth_method = auth_method
         self.secrets = {"00secret-api-token-value"}
+        self.failure = failure
+
+    def request(self, method, path, params=None, json=None):
+        raise self.failure
 
 
 def error(status=403, www=None, body=None):
@@ -27,9 +30,16 @@ def error(status=403, www=None, body=None):
 
 
 def raised(caller, exc, scope="okta.roles.manage", roles="Super Administrator"):
+    """A 403 explained for this caller, as the operations catalogue explains it."""
+    return OktaPermissionError(exc, "assign the admin role", scope=scope, admin_roles=roles,
+                               auth_method=caller.auth_method, secrets=caller.secrets)
+
+
+def called(caller, exc):
+    """What the catalogue raises when the request of an operation fails with ``exc``."""
+    caller.failure = exc
     with pytest.raises(OktaApiError) as info:
-        with explain_forbidden(caller, "assign the admin role", scope, roles):
-            raise exc
+        call(caller, "assign_client_role", body={"type": "READ_ONLY_ADMIN"}, client_id="abc")
     return info.value
 
 
@@ -57,14 +67,24 @@ def test_oauth_without_challenge_names_scope_and_role():
     assert "admin role assignment such as Super Administrator" in str(exc)
 
 
+def test_the_catalogue_explains_a_403_with_the_operation_scope_and_roles():
+    exc = called(Caller("oauth"), error(www='Bearer error="insufficient_scope", scope="okta.roles.manage"'))
+    assert isinstance(exc, OktaPermissionError)
+    assert str(exc).startswith("Permission denied to assign an admin role to the client abc: the management access "
+                               "token lacks the Okta API scope okta.roles.manage")
+    assert exc.as_dict()["required_scope"] == "okta.roles.manage"
+    assert "Super Administrator" in exc.as_dict()["admin_roles"]
+    assert "00secret-api-token-value" not in str(exc)
+
+
 def test_other_errors_pass_through_unchanged():
     original = error(status=400, body={"errorCode": "E0000001", "errorSummary": "Api validation failed"})
-    exc = raised(Caller("api_token"), original)
+    exc = called(Caller("api_token"), original)
     assert exc is original
 
 
 def test_already_explained_error_is_not_wrapped_twice():
     caller = Caller("api_token")
     inner = raised(caller, error())
-    outer = raised(caller, inner, scope="okta.apps.read", roles="X")
+    outer = called(caller, inner)
     assert outer is inner

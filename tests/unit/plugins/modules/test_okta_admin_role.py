@@ -11,7 +11,9 @@ import os
 import pytest
 import yaml
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_roles import ROLE_TYPES
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_admin_role as engine
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ROLE_TYPES
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_admin_role
 
 # Okta's API descriptions: $OKTA_OPENAPI_DIR, else ../shared/okta-openapi beside the repository.
@@ -80,14 +82,16 @@ def test_role_types_are_the_openapi_enum():
     (dict(app_id="x", state="absent", exclusive=True), "exclusive=true applies to state=present only"),
 ])
 def test_validate_params(overrides, message):
-    assert message in okta_admin_role.validate_params(base_params(**overrides))
+    with pytest.raises(OktaInputError) as err:
+        engine.validate_params(base_params(**overrides))
+    assert message in str(err.value)
 
 
 def test_validate_params_accepts_good_combinations():
-    assert okta_admin_role.validate_params(base_params(label="x")) is None
-    assert okta_admin_role.validate_params(base_params(principal="user", user="me", role="SUPER_ADMIN")) is None
-    assert okta_admin_role.validate_params(base_params(client_id="c", role="CUSTOM", custom_role="a",
-                                                       resource_set="b")) is None
+    assert engine.validate_params(base_params(label="x")) is None
+    assert engine.validate_params(base_params(principal="user", user="me", role="SUPER_ADMIN")) is None
+    assert engine.validate_params(base_params(client_id="c", role="CUSTOM", custom_role="a",
+                                              resource_set="b")) is None
 
 
 def test_plan_changes_keys_custom_roles_by_role_and_resource_set():
@@ -96,11 +100,11 @@ def test_plan_changes_keys_custom_roles_by_role_and_resource_set():
     custom_b = {"id": "3", "type": "CUSTOM", "role": "cr1", "resource-set": "iam2", "assignmentType": "CLIENT"}
     group = {"id": "4", "type": "ORG_ADMIN", "assignmentType": "GROUP"}
     current = [ro, custom_a, custom_b, group]
-    assert okta_admin_role.plan_changes(current, ("CUSTOM", "cr1", "iam1"), "present", False) == (False, [])
-    assert okta_admin_role.plan_changes(current, ("CUSTOM", "cr1", "iam1"), "present", True) == (False, [ro, custom_b])
-    assert okta_admin_role.plan_changes(current, ("REPORT_ADMIN",), "present", True) == (True, [ro, custom_a, custom_b])
-    assert okta_admin_role.plan_changes(current, ("CUSTOM", "cr1", "iam2"), "absent", False) == (False, [custom_b])
-    assert okta_admin_role.plan_changes(current, ("ORG_ADMIN",), "absent", False) == (False, [])
+    assert engine.plan_changes(current, ("CUSTOM", "cr1", "iam1"), "present", False) == (False, [])
+    assert engine.plan_changes(current, ("CUSTOM", "cr1", "iam1"), "present", True) == (False, [ro, custom_b])
+    assert engine.plan_changes(current, ("REPORT_ADMIN",), "present", True) == (True, [ro, custom_a, custom_b])
+    assert engine.plan_changes(current, ("CUSTOM", "cr1", "iam2"), "absent", False) == (False, [custom_b])
+    assert engine.plan_changes(current, ("ORG_ADMIN",), "absent", False) == (False, [])
 
 
 # ------------------------------------------------------------------------------ client runs

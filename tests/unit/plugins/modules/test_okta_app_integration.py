@@ -9,22 +9,21 @@ from __future__ import annotations
 import json
 
 import pytest
-import yaml
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from ansible_collections.identity.okta.plugins.module_utils import _okta_app_integration as helper
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_app_integration as engine
+from ansible_collections.identity.okta.plugins.module_utils import _okta_resource_apps as helper
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
 
 CALLBACK = "https://www.workato.com/oauth/callback"
-# The option that targets an app by its id (``app_id``; ``id`` before 0.2.0).
-APP_ID = "app_id" if "app_id" in yaml.safe_load(mod.DOCUMENTATION)["options"] else "id"
 
 
 @pytest.fixture(scope="module")
 def private_pems():
-    return [generate_private_key_pem() for _index in range(3)]
+    return [private_key_pem(generate_private_key()) for _index in range(3)]
 
 
 def public_pem(private_pem):
@@ -35,8 +34,6 @@ def public_pem(private_pem):
 @pytest.fixture
 def run(okta):
     def _run(check=False, diff=False, **args):
-        if "app_id" in args:
-            args[APP_ID] = args.pop("app_id")
         return okta.run(mod, check_mode=check, diff=diff, **args)[1]
     return _run
 
@@ -93,17 +90,17 @@ def test_redirect_uri_accepted(uri):
     ("https://app.example.com/cb#frag", "fragment"),
 ])
 def test_redirect_uri_rejected(uri, fragment):
-    with pytest.raises(helper.OktaConfigError) as exc:
+    with pytest.raises(OktaInputError) as exc:
         helper.check_redirect_uri(uri, "redirect_uris")
     assert fragment in str(exc.value) and "redirect_uris" in str(exc.value)
 
 
 def test_response_types_follow_grant_types():
-    assert mod.response_types_for(["authorization_code", "refresh_token"], None) == ["code"]
-    assert mod.response_types_for(["client_credentials"], None) == ["token"]
+    assert engine.response_types_for(["authorization_code", "refresh_token"], None) == ["code"]
+    assert engine.response_types_for(["client_credentials"], None) == ["token"]
     # Kept when still allowed, dropped when the grant is gone, added when needed.
-    assert mod.response_types_for(["authorization_code", "implicit"], ["code"]) == ["code", "token", "id_token"]
-    assert mod.response_types_for(["authorization_code"], ["code", "token", "id_token"]) == ["code"]
+    assert engine.response_types_for(["authorization_code", "implicit"], ["code"]) == ["code", "token", "id_token"]
+    assert engine.response_types_for(["authorization_code"], ["code", "token", "id_token"]) == ["code"]
 
 
 def test_build_replace_body_keeps_unmanaged_fields_and_drops_secret_and_read_only():
@@ -133,7 +130,7 @@ def test_plan_keys_adds_activates_and_removes(private_pems):
     jwk_a, jwk_b, jwk_c = [public_jwk(p) for p in private_pems]
     existing = [dict(jwk_a, id="pks1", kid="console-kid", status="INACTIVE"), dict(jwk_c, id="pks3", status="ACTIVE"),
                 dict(jwk_c, id="pks4", kid="enc-key", use="enc", status="ACTIVE")]
-    add, activate, remove, after = mod.plan_keys(existing, [jwk_a, jwk_b], exclusive=True)
+    add, activate, remove, after = engine.plan_keys(existing, [jwk_a, jwk_b], exclusive=True)
     assert [k["kid"] for k in add] == [jwk_b["kid"]]
     assert [k["id"] for k in activate] == ["pks1"]  # matched by key material, not by kid
     assert [k["id"] for k in remove] == ["pks3"]  # encryption keys are left alone
@@ -144,15 +141,15 @@ def test_plan_keys_adds_activates_and_removes(private_pems):
 def test_plan_keys_rejects_kid_clash(private_pems):
     jwk_a, jwk_b = public_jwk(private_pems[0]), public_jwk(private_pems[1])
     existing = [dict(jwk_a, id="pks1", kid="same", status="ACTIVE")]
-    with pytest.raises(mod.InputError, match="already has a different key with kid 'same'"):
-        mod.plan_keys(existing, [dict(jwk_b, kid="same")], exclusive=False)
+    with pytest.raises(OktaInputError, match="already has a different key with kid 'same'"):
+        engine.plan_keys(existing, [dict(jwk_b, kid="same")], exclusive=False)
 
 
 def test_parse_public_keys_dedupes_and_accepts_every_form(private_pems, tmp_path):
     path = tmp_path / "pub.pem"
     path.write_text(public_pem(private_pems[0]))
     jwk = public_jwk(private_pems[0])
-    keys = mod.parse_public_keys([private_pems[0], public_pem(private_pems[0]), str(path), dict(jwk), private_pems[1]])
+    keys = engine.parse_public_keys([private_pems[0], public_pem(private_pems[0]), str(path), dict(jwk), private_pems[1]])
     assert [k["kid"] for k in keys] == [jwk["kid"], public_jwk(private_pems[1])["kid"]]
     assert all("d" not in k for k in keys)
 
@@ -160,11 +157,11 @@ def test_parse_public_keys_dedupes_and_accepts_every_form(private_pems, tmp_path
 def test_parse_public_keys_rejects_small_and_malformed():
     small = rsa.generate_private_key(public_exponent=65537, key_size=1024).public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
-    with pytest.raises(mod.InputError, match=r"public_keys\[0\]: RSA key of 1024 bits is too small"):
-        mod.parse_public_keys([small])
-    with pytest.raises(mod.InputError, match=r"public_keys\[1\]: malformed PEM"):
-        mod.parse_public_keys([public_jwk(generate_private_key_pem()),
-                               "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----"])
+    with pytest.raises(OktaInputError, match=r"public_keys\[0\]: RSA key of 1024 bits is too small"):
+        engine.parse_public_keys([small])
+    with pytest.raises(OktaInputError, match=r"public_keys\[1\]: malformed PEM"):
+        engine.parse_public_keys([public_jwk(private_key_pem(generate_private_key())),
+                                  "-----BEGIN PUBLIC KEY-----\nnot base64\n-----END PUBLIC KEY-----"])
 
 
 # ------------------------------------------------------------------ web app lifecycle
@@ -245,7 +242,7 @@ def test_dpop_is_turned_off_explicitly(okta, run):
 def test_check_mode_create_update_delete_write_nothing(okta, run):
     planned = web_app(run, check=True, diff=True)
     assert planned["changed"] is True and okta.write_count == 0
-    assert planned["app"]["id"] == mod.PLACEHOLDER_ID
+    assert planned["app"]["id"] == engine.PLACEHOLDER_ID
     assert planned["client_secret_issued"] is False and "client_secret" not in planned
     real = web_app(run)
     # The plan matches what the real run did (apart from the ids).
@@ -498,7 +495,7 @@ def test_type_change_is_refused(okta, run):
 
 def test_id_that_does_not_exist(okta, run):
     result = run(app_id="0oanothere12345678901", application_type="web", redirect_uris=[CALLBACK], label="x")
-    assert result["failed"] is True and "leave %s out" % APP_ID in result["msg"]
+    assert result["failed"] is True and "leave app_id out" in result["msg"]
     assert okta.write_count == 0
 
 

@@ -23,17 +23,20 @@ import jwt
 import pytest
 import requests
 
-from ansible_collections.identity.okta.plugins.module_utils import _okta_client as oc
-from ansible_collections.identity.okta.plugins.module_utils import _okta_connection_test as ct
-from ansible_collections.identity.okta.plugins.module_utils._okta_keys import generate_private_key_pem, public_jwk
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test as ct
+from ansible_collections.identity.okta.plugins.module_utils import _okta_transport as oc
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import operation
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.modules import okta_connection_test as module
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
 
 DOMAIN = "acme.okta.com"
 ORG = "https://acme.okta.com"
 ADMIN_TOKEN = "00admin-management-token-value"
-KEY_PEM = generate_private_key_pem()
-OTHER_PEM = generate_private_key_pem()
+KEY_PEM = private_key_pem(generate_private_key())
+OTHER_PEM = private_key_pem(generate_private_key())
+LOGS_PATH = operation("list_logs").path
+SCHEMA_PATH = operation("get_user_schema").path
 
 
 def b64(data):
@@ -116,7 +119,7 @@ class FakeOrg(object):
     def route(self, method, path, params, form, headers, auth):
         if method == "POST" and path == "/oauth2/v1/token":
             return self.token_endpoint(form, headers, auth)
-        if path in (ct.LOGS_PATH, ct.SCHEMA_PATH):
+        if path in (LOGS_PATH, SCHEMA_PATH):
             return self.read_call(path, headers)
         principal = headers.get("Authorization", "")
         if not principal.startswith("SSWS "):
@@ -243,7 +246,7 @@ class FakeOrg(object):
             proof = jwt.decode(headers["DPoP"], options={"verify_signature": False})
             expected = b64(hashlib.sha256(value.encode("ascii")).digest())
             assert proof["ath"] == expected and proof["htm"] == "GET" and proof["htu"] == ORG + path
-        scope = "okta.logs.read" if path == ct.LOGS_PATH else "okta.schemas.read"
+        scope = "okta.logs.read" if path == LOGS_PATH else "okta.schemas.read"
         if scope not in token["scopes"]:
             return 403, {"errorCode": "E0000006", "errorSummary": "You do not have permission"}, {
                 "WWW-Authenticate": 'Bearer authorization_uri="%s/oauth2/v1/authorize", realm="IdpMyAccountAPI", '
@@ -253,7 +256,7 @@ class FakeOrg(object):
         if not roles:
             return 403, {"errorCode": "E0000006",
                          "errorSummary": "You do not have permission to perform the requested action"}, {}
-        return 200, ([] if path == ct.LOGS_PATH else {"id": "default"}), {}
+        return 200, ([] if path == LOGS_PATH else {"id": "default"}), {}
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -317,7 +320,7 @@ def test_client_credentials_pass_runs_each_step_in_order(org):
     assert token_request["data"]["scope"] == "okta.logs.read okta.schemas.read"
     assertion = token_request["data"]["client_assertion"]
     assert jwt.get_unverified_header(assertion)["kid"] == "k1"
-    assert [(r["path"], r["params"]) for r in org.log[1:]] == [(ct.LOGS_PATH, {"limit": 1}), (ct.SCHEMA_PATH, None)]
+    assert [(r["path"], r["params"]) for r in org.log[1:]] == [(LOGS_PATH, {"limit": 1}), (SCHEMA_PATH, None)]
     assert all("advice" not in c for c in test.checks)
     # Every token and assertion is known as a secret.
     assert assertion in test.secrets() and test._access_token in test.secrets()
