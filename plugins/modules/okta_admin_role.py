@@ -179,6 +179,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description:
+    - The changes, in order (C(assign <role>), C(remove <role>)); in check mode, the changes a real run would make.
+    - After a failure, the changes that were planned; the message says which of them were made.
+  returned: always
+  type: list
+  elements: str
+  sample: ["assign READ_ONLY_ADMIN"]
 changed:
   description: Whether a role was assigned or removed (or would be, in check mode).
   returned: always

@@ -219,7 +219,7 @@ EXAMPLES = r"""
 
 - name: Remove the example apps
   identity.okta.okta_app_integration:
-    id: "{{ item }}"
+    app_id: "{{ item }}"
     state: absent
   loop:
     - "{{ service_app.app.id }}"
@@ -233,6 +233,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description: Always empty; the connection test never changes anything. Returned like every module of the collection.
+  returned: always
+  type: list
+  elements: str
+  sample: []
 ok:
   description: Whether every check passed.
   returned: always

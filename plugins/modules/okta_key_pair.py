@@ -95,6 +95,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description: The changes (C(generate a 2048-bit RSA key), C(set mode 0600)); in check mode, the changes a real run would make.
+  returned: always
+  type: list
+  elements: str
+  sample: ["generate a 2048-bit RSA key"]
 changed:
   description: Whether the key file was created or its permissions changed (or would be, in check mode).
   returned: always

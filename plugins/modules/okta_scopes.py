@@ -162,6 +162,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+actions:
+  description:
+    - The changes, in order (C(grant <scope>), C(revoke <scope>)); in check mode, the changes a real run would make.
+    - After a failure, the changes that were planned; the message says which of them were made.
+  returned: always
+  type: list
+  elements: str
+  sample: ["grant okta.schemas.read", "revoke okta.users.manage"]
 changed:
   description: Whether a scope was granted or revoked (or would be, in check mode).
   returned: always
