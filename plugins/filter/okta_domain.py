@@ -13,7 +13,7 @@ description:
   - Returns the Okta org domain of a value given in any usual form, for example V(acme.okta.com),
     V(https://ACME.okta.com/), a custom domain or V(host:port), in lower case, without scheme, trailing slash
     or the default port V(443).
-  - It is the normalisation that the O(okta_domain) option of every module of the collection applies,
+  - It is the normalisation that the C(okta_domain) option of every module of the collection applies,
     so a play can check a domain and hand it on before any module runs.
   - Fails with the right domain named when given the Admin Console domain (V(acme-admin.okta.com)), which
     is not an API or OAuth endpoint. Fails as well on a scheme other than V(https), on a path, on user
