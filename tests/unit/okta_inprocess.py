@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 import urllib3
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 from cryptography.hazmat.primitives import serialization
@@ -565,8 +566,9 @@ def run_module(module, args, check_mode=False, diff=False, env=None):
 
     ``kind`` is ``"exit"`` (exit code 0) or ``"fail"`` (exit code 1); ``result`` is the JSON the
     module printed (``no_log`` values masked, ``invocation`` included) with ``warnings`` as their
-    text. The ``OKTA_*`` environment is hidden from the module (``env`` adds variables for this run)
-    and warnings of earlier runs are forgotten.
+    text. The ``OKTA_*`` environment is hidden from the module (``env`` adds variables for this run),
+    warnings of earlier runs are forgotten, and the module runs as on a target even when controller code
+    was imported by other tests.
     """
     full = dict(_ansible_check_mode=check_mode, _ansible_diff=diff)
     full.update(args)
@@ -576,6 +578,9 @@ def run_module(module, args, check_mode=False, diff=False, env=None):
     code = None
     with contextlib.ExitStack() as stack:
         stack.enter_context(mock.patch.dict(os.environ, environment, clear=True))
+        # Tests of controller plugins (filters, lookups) in the same process flag it as a controller, which
+        # sends module warnings to the display instead of the result: the module runs as on a target.
+        stack.enter_context(mock.patch.object(ansible_internal, "is_controller", False))
         stack.enter_context(mock.patch.object(ansible_warnings, "_global_warnings", {}))
         stack.enter_context(mock.patch.object(ansible_warnings, "_global_deprecations", {}))
         stack.enter_context(patch_module_args(full))
