@@ -35,7 +35,7 @@ MOLECULE_ARGS ?=
 ANSIBLE_TEST_TARGETS ?= okta_key_pair
 
 # The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
-SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check conformance
+SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check awx conformance
 
 .PHONY: help venv collection-link demo test $(SUITES) clean distclean
 
@@ -52,6 +52,8 @@ help:
 	@echo "make lint         ansible-lint (production profile) and shellcheck of the shell scripts"
 	@echo "make docs-lint    antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
+	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
+	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
@@ -149,6 +151,10 @@ docs-lint: venv collection-link
 build-check: venv
 	python tests/tools/build_check.py
 
+awx: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)"
+	$(call run_pytest,tests/awx)
+
 conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
@@ -157,7 +163,7 @@ conformance: venv
 # --- housekeeping ------------------------------------------------------------------------------
 
 clean:
-	rm -rf collections tests/output .pytest_cache build dist identity-okta-*.tar.gz
+	rm -rf collections tests/output docs/build .pytest_cache build dist identity-okta-*.tar.gz
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
