@@ -56,4 +56,6 @@ def okta(monkeypatch):
     """
     from ansible_collections.identity.okta.tests.unit.okta_inprocess import InProcessOkta  # pylint: disable=import-outside-toplevel
 
-    return InProcessOkta().install(monkeypatch)
+    org = InProcessOkta().install(monkeypatch)
+    yield org
+    org.close()

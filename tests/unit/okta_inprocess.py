@@ -114,6 +114,10 @@ class InProcessOkta(object):
         self.sleeps = []
         self._unreachable = None
 
+    def close(self):
+        """Close the exchange log, when one was asked for."""
+        self.sim.close()
+
     # ------------------------------------------------------------------ the seeded org
 
     @property
