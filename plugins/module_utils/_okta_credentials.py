@@ -65,8 +65,49 @@ def b64url(data):
 def is_private_input(value):
     """Whether a key value (PEM text or JWK dictionary) holds private key material."""
     if isinstance(value, str):
-        return "PRIVATE KEY-----" in value
+        if "PRIVATE KEY-----" in value:
+            return True
+        text = value.strip()
+        if text.startswith("{"):
+            try:
+                value = json.loads(text)
+            except ValueError:
+                # Not valid JSON, but it may still hold private members: treat it as private.
+                return any('"%s"' % member in text for member in PRIVATE_JWK_MEMBERS)
+        elif _looks_like_key_body(text):
+            return True
     return isinstance(value, dict) and any(value.get(member) for member in PRIVATE_JWK_MEMBERS)
+
+
+def _looks_like_key_body(text):
+    """Whether ``text`` looks like the base64 body of a PEM key given without its BEGIN/END lines."""
+    compact = "".join(text.split())
+    return len(compact) >= 64 and all(c.isalnum() or c in "+/=" for c in compact)
+
+
+def check_secret_value(value, option):
+    """Raise OktaInputError when a token, key or secret cannot be sent as it is; the value is never shown.
+
+    Okta's API tokens, client IDs, client secrets and refresh tokens are printable ASCII without spaces.
+    A value read from a file or a vault string often ends with a newline, which would otherwise reach an
+    HTTP header (and the HTTP library's error message).
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise OktaInputError("%s must be a string." % option, option)
+    if not value.strip():
+        raise OktaInputError("%s is empty." % option, option)
+    if any(ord(c) < 0x20 or ord(c) == 0x7f for c in value):
+        raise OktaInputError(
+            "%s contains a line break (CR or LF) or another control character, for example a newline at its end "
+            "from a file or a vault string: remove it. The value is not shown." % option, option)
+    if any(c == " " for c in value.strip()) or value != value.strip():
+        raise OktaInputError("%s contains spaces; Okta tokens and secrets never do: check the value (it is not "
+                             "shown)." % option, option)
+    if any(ord(c) > 0x7e for c in value):
+        raise OktaInputError("%s contains characters outside printable ASCII; Okta tokens and secrets never do: "
+                             "check the value (it is not shown)." % option, option)
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,8 +121,10 @@ def read_key_text(value, option):
     text = str(value).strip()
     if "-----BEGIN" in text or text.startswith("{"):
         return text
-    if "\n" in text or len(text) > 4096:
-        raise OktaInputError("%s is neither PEM text (-----BEGIN ... KEY-----) nor a file path." % option, option)
+    if "\n" in text or len(text) > 4096 or _looks_like_key_body(text):
+        # Key material without its PEM armour must not be echoed.
+        raise OktaInputError("%s is neither PEM text (-----BEGIN ... KEY----- and -----END ... KEY----- lines are "
+                             "needed) nor a file path. The value is not shown." % option, option)
     path = os.path.expanduser(text)
     if not os.path.isfile(path):
         raise OktaInputError(
@@ -231,6 +274,12 @@ def public_jwk(value, where="public_keys"):
         missing = [m for m in _PUBLIC_MEMBERS[kty] if not value.get(m)]
         if missing:
             raise OktaInputError("%s: JWK of type %s is missing %s." % (where, kty, ", ".join(missing)), where)
+        wrong = [m for m in _PUBLIC_MEMBERS[kty] + _OPTIONAL_MEMBERS if m in value and value[m] is not None
+                 and not isinstance(value[m], str)]
+        if wrong:
+            raise OktaInputError("%s: the JWK members %s must be strings (base64url text), not %s."
+                                 % (where, ", ".join(wrong), ", ".join(sorted(set(type(value[m]).__name__
+                                                                                  for m in wrong)))), where)
         jwk = dict((m, value[m]) for m in _PUBLIC_MEMBERS[kty])
         for member in _OPTIONAL_MEMBERS:
             if value.get(member):
@@ -239,6 +288,15 @@ def public_jwk(value, where="public_keys"):
         jwk = _public_jwk_of_key(value)
     else:
         text = read_key_text(value, where)
+        if text.startswith("{"):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                raise OktaInputError("%s: the JSON text is not a valid JWK. The value is not shown." % where,
+                                     where) from None
+            if not isinstance(parsed, dict):
+                raise OktaInputError("%s: the JSON text is not a JWK object." % where, where)
+            return public_jwk(parsed, where)
         if "-----BEGIN" not in text:
             raise OktaInputError("%s: expected a PEM key (-----BEGIN PUBLIC KEY-----), a path to one, or a JWK." % where,
                                  where)

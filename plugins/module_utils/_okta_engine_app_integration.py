@@ -33,6 +33,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_c
     delete_secret,
     list_jwks,
     list_secrets,
+    secret_summary,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
     APPLICATION_TYPES,
@@ -49,8 +50,11 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     delete_app,
     derived_response_types,
     differing_fields,
+    MARKER_KEY,
+    describe_app,
     find_app,
     get_app,
+    is_ours,
     replace_app,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_assignments import (
@@ -304,11 +308,13 @@ class AppIntegrationEngine(OktaEngine):
 
     # ---------------------------------------------------------------- results
 
-    def issued(self, secret):
+    def issued(self, secret, secret_id=None):
         """Keep a secret Okta issued in the result at once, so that a later failure still returns it."""
         self.client.add_secret(secret)
         self.result["client_secret"] = secret
         self.result["client_secret_issued"] = True
+        if secret_id:
+            self.result["client_secret_id"] = secret_id
 
     def write(self, what, func, *args):
         """Make one change in Okta and record it as done."""
@@ -351,9 +357,22 @@ class AppIntegrationEngine(OktaEngine):
         if params["exclusive_assignments"] and params["assign_groups"] is None and params["assign_everyone"] is None:
             self.module.warn("exclusive_assignments has no effect without assign_groups or assign_everyone: no "
                              "assignment was removed.")
+        for option in ("app_id", "client_id", "label"):
+            if params[option] is not None and not params[option].strip():
+                raise OktaInputError("%s is empty or only spaces: give the app's %s." % (option, option.replace("_", " ")),
+                                     option)
         by_label = not params["app_id"] and not params["client_id"]
         app = find_app(self.client, app_id=params["app_id"], client_id=params["client_id"],
                        label=params["label"] if by_label else None)
+        self.adopting = False
+        if app is not None and by_label and not is_ours(app):
+            if not params["adopt"]:
+                raise OktaInputError(
+                    "The app %s has the label '%s' but was not created by identity.okta (its profile has no %s "
+                    "marker), so it is left as it is. To manage it anyway set adopt: true (in the roles: "
+                    "okta_adopt_existing_app: true), or target it explicitly by app_id; or choose another label."
+                    % (describe_app(app), params["label"], MARKER_KEY), "adopt")
+            self.adopting = params["state"] == "present"
         if params["state"] == "absent":
             return self.absent(app)
         if app is None:
@@ -365,6 +384,17 @@ class AppIntegrationEngine(OktaEngine):
     def absent(self, app):
         if app is None:
             return self.finish(False, {}, "", {}, {})
+        app_type = app_view(app).get("application_type")
+        if app.get("signOnMode") != "OPENID_CONNECT" or app_type not in APPLICATION_TYPES:
+            raise OktaInputError(
+                "The app %s is a %s app%s, not an OIDC web or service app integration; this module never deletes "
+                "other kinds of apps." % (describe_app(app), app.get("signOnMode"),
+                                          " of type %s" % app_type if app_type else ""), "state")
+        if self.params["application_type"] and app_type != self.params["application_type"]:
+            raise OktaInputError(
+                "The app %s is a %s app, not a %s app as application_type says; it was not deleted. Check the label "
+                "(or app_id), or remove application_type to delete it whatever its type."
+                % (describe_app(app), app_type, self.params["application_type"]), "application_type")
         before = self.result_view(app, list_jwks(self.client, app["id"]), list_assigned_group_ids(self.client, app["id"]))
         active = app.get("status") == "ACTIVE"
         if active:
@@ -455,7 +485,10 @@ class AppIntegrationEngine(OktaEngine):
         check_target(target, params, keys_after, rotating, jwks_uri=jwks_uri)
         group_add, group_remove = plan_groups(self.client, params, current_groups)
         status = params["status"] or current["status"]
+        secrets_plan = self.plan_secrets(app_id, current, rotating)
 
+        if self.adopting:
+            self.plan("adopt app (add the %s marker to its profile)" % MARKER_KEY)
         self.plan(*["add key %s" % jwk["kid"] for jwk in add])
         self.plan(*["activate key %s" % key.get("kid") for key in activate])
         if changed_fields:
@@ -463,8 +496,7 @@ class AppIntegrationEngine(OktaEngine):
         self.plan(*["delete key %s" % key.get("kid") for key in remove])
         if status != current["status"]:
             self.plan("activate app" if status == "ACTIVE" else "deactivate app")
-        if rotating:
-            self.plan("rotate client secret")
+        self.plan(*secrets_plan["actions"])
         self.plan(*["assign group %s" % group_id for group_id in group_add])
         self.plan(*["unassign group %s" % group_id for group_id in group_remove])
         changed = bool(self.result["actions"])
@@ -478,11 +510,12 @@ class AppIntegrationEngine(OktaEngine):
 
         # New keys first (an app switching to private_key_jwt needs them), unlisted keys last.
         wrote_keys = self.add_keys(app_id, add, activate)
-        if changed_fields:
+        if changed_fields or self.adopting:
             source = get_app(self.client, app_id) if wrote_keys else app
-            body = build_replace_body(source, dict((name, fields[name]) for name in changed_fields))
-            answer = self.write("updated app fields %s" % ", ".join(sorted(changed_fields)), replace_app, app_id,
-                                body) or {}
+            body = build_replace_body(source, dict((name, fields[name]) for name in changed_fields),
+                                      mark=self.adopting)
+            what = "updated app fields %s" % ", ".join(sorted(changed_fields)) if changed_fields else "adopted app"
+            answer = self.write(what, replace_app, app_id, body) or {}
             secret = ((answer.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
             if secret and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS \
                     and target["token_endpoint_auth_method"] in SECRET_AUTH_METHODS:
@@ -494,8 +527,7 @@ class AppIntegrationEngine(OktaEngine):
                 self.write("activated app", activate_app, app_id)
             else:
                 self.write("deactivated app", deactivate_app, app_id)
-        if rotating:
-            self.rotate_secret(app_id)
+        self.apply_secrets(app_id, secrets_plan)
         for group_id in group_add:
             self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
         for group_id in group_remove:
@@ -524,24 +556,74 @@ class AppIntegrationEngine(OktaEngine):
         for key in keys:
             self.write("deleted key %s" % key.get("kid"), delete_jwk, app_id, key["id"])
 
-    def rotate_secret(self, app_id):
-        """Add a new secret, then deactivate and delete the old ones (Okta keeps at most two)."""
-        old = list_secrets(self.client, app_id)
-        if len(old) >= 2:
-            # No room for a new secret: drop inactive ones first, else the oldest active one.
-            ordered = sorted(old, key=lambda s: (s.get("status") == "ACTIVE", s.get("created") or ""))
-            for secret in ordered[:len(old) - 1]:
-                self.drop_secret(app_id, secret)
-            old = ordered[len(old) - 1:]
-        new = self.write("created a client secret", create_secret, app_id)
-        if not new.get("client_secret"):
-            raise OktaLookupError("Okta created a client secret but did not return it; rotate again.")
-        self.issued(new["client_secret"])
-        for secret in old:
-            if secret.get("id") != new.get("id"):
-                self.drop_secret(app_id, secret)
+    def plan_secrets(self, app_id, current, rotating):
+        """Two-step rotation of client secrets: what to create, drop before and retire after.
+
+        A rotation adds a new secret beside the current one (Okta keeps at most two), so the platform can
+        move to it while the old one still works. Retiring deactivates and deletes every secret but the
+        one to keep: the new one, ``current_client_secret_id``, or else the newest active one.
+        """
+        params = self.params
+        retiring = bool(params["retire_client_secrets"])
+        plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[])
+        if not (rotating or retiring) or current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
+            if retiring and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
+                raise OktaInputError("retire_client_secrets: the app authenticates with %s and has no client secret."
+                                     % current["token_endpoint_auth_method"], "retire_client_secrets")
+            return plan
+        secrets = list_secrets(self.client, app_id)
+        self.result["client_secrets"] = [secret_summary(x) for x in secrets]
+        ordered = sorted(secrets, key=lambda x: (x.get("status") == "ACTIVE", x.get("created") or ""))
+        if rotating:
+            plan["create"] = True
+            room = list(ordered)
+            while len(room) >= 2:
+                oldest = room[0]
+                if oldest.get("status") == "ACTIVE" and not retiring:
+                    raise OktaInputError(
+                        "rotate_client_secret: the app already has two active client secrets (%s): a rotation was "
+                        "started and not finished, and Okta keeps at most two. Finish it first (playbook "
+                        "identity.okta.finish_rotation, or retire_client_secrets: true with current_client_secret_id), "
+                        "then rotate again." % ", ".join(x.get("id") for x in room), "rotate_client_secret")
+                plan["drop_first"].append(oldest)
+                room = room[1:]
+            plan["actions"].extend("delete client secret %s (%s) to make room" % (x.get("id"), x.get("status"))
+                                   for x in plan["drop_first"])
+            plan["actions"].append("create a new client secret")
+        if retiring:
+            keep_id = params["current_client_secret_id"]
+            left = [x for x in secrets if x not in plan["drop_first"]]
+            if keep_id and not any(x.get("id") == keep_id for x in left):
+                raise OktaInputError("current_client_secret_id: the app has no client secret with the id '%s' (it has "
+                                     "%s)." % (keep_id, ", ".join(x.get("id") for x in left) or "none"),
+                                     "current_client_secret_id")
+            if not keep_id and not rotating:
+                active = [x for x in left if x.get("status") == "ACTIVE"]
+                if not active:
+                    raise OktaInputError("retire_client_secrets: the app has no active client secret to keep.",
+                                         "retire_client_secrets")
+                keep_id = sorted(active, key=lambda x: x.get("created") or "")[-1].get("id")
+            plan["keep"] = keep_id
+            plan["retire"] = [x for x in left if x.get("id") != keep_id] if keep_id else list(left)
+            plan["actions"].extend("retire client secret %s" % x.get("id") for x in plan["retire"])
+        return plan
+
+    def apply_secrets(self, app_id, plan):
+        for secret in plan["drop_first"]:
+            self.drop_secret(app_id, secret)
+        if plan["create"]:
+            new = self.write("created a client secret", create_secret, app_id)
+            if not new.get("client_secret"):
+                raise OktaLookupError("Okta created the client secret %s but did not return its value; it cannot be "
+                                      "read back: rotate again." % new.get("id"))
+            self.issued(new["client_secret"], new.get("id"))
+        for secret in plan["retire"]:
+            self.drop_secret(app_id, secret)
+        if plan["create"] or plan["retire"] or plan["drop_first"]:
+            self.result["client_secrets"] = [secret_summary(x) for x in list_secrets(self.client, app_id)]
 
     def drop_secret(self, app_id, secret):
+        """Deactivate (when active) and delete one client secret."""
         if secret.get("status") == "ACTIVE":
             self.write("deactivated client secret %s" % secret["id"], deactivate_secret, app_id, secret["id"])
         self.write("deleted client secret %s" % secret["id"], delete_secret, app_id, secret["id"])

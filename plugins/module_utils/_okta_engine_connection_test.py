@@ -28,6 +28,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     DPoPSigner,
+    check_secret_value,
     client_credentials_form,
     jwk_thumbprint,
     key_thumbprint,
@@ -891,6 +892,8 @@ class ConnectionTestEngine(OktaEngine):
     def run(self):
         params = dict(self.params)
         params["scopes"] = split_scopes(params.get("scopes"))
+        for option in ("client_id", "client_secret", "refresh_token", "api_key"):
+            check_secret_value(params.get(option), option)
         test = ConnectionTest(params)
         if test.check_domain():
             test.conn = OktaClient(params["okta_domain"],

@@ -35,6 +35,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     OktaLookupError,
     OktaPermissionError,
     error_details,
+    scrub,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import (
     REQUESTS_IMPORT_ERROR,
@@ -165,6 +166,14 @@ class OktaModule(AnsibleModule):
                             ("PyJWT", JWT_IMPORT_ERROR), ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
             if error:
                 self.fail_json(msg=missing_required_lib(name), exception=error)
+        # A secret with a stray newline or spaces must be masked in that form too.
+        for value in list(self.no_log_values):
+            if isinstance(value, str) and value.strip() and value.strip() != value:
+                self.no_log_values.add(value.strip())
+        if okta_options and self.params.get("validate_certs") is False:
+            self.warn("validate_certs is false: the TLS certificate of the Okta org is not verified, so anyone on the "
+                      "network path can read the credentials sent. For a private CA or a TLS-inspecting proxy, give "
+                      "its CA bundle in ca_path instead.")
 
     def run(self, engine_class, **base_result):
         """Run the engine and exit with its result, or fail with the error and the partial progress."""
@@ -179,6 +188,12 @@ class OktaModule(AnsibleModule):
             result = engine.run()
         except OktaError as exc:
             self.fail_okta(exc, engine, client, base_result)
+        except Exception as exc:  # pylint: disable=broad-except
+            # Never a traceback: its text could hold a credential. Say what kind of error it was.
+            secrets = set(self.no_log_values) | set(getattr(client, "secrets", None) or ())
+            self.fail_okta(OktaError("Unexpected %s: %s. This is a bug of identity.okta; please report it with the "
+                                     "task (without its secrets)." % (type(exc).__name__, scrub(str(exc), secrets))),
+                           engine, client, base_result)
         self.exit_json(**result)
 
     def fail_okta(self, exc, engine, client, base_result=None):

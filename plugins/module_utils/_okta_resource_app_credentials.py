@@ -63,6 +63,12 @@ def list_secrets(client, app_id):
     return secrets
 
 
+def secret_summary(secret):
+    """What may be shown of a client secret: never its value."""
+    return dict(id=secret.get("id"), status=secret.get("status"), created=secret.get("created"),
+                last_updated=secret.get("lastUpdated"))
+
+
 def create_secret(client, app_id):
     """A new system-generated active secret; the answer holds ``client_secret`` in clear."""
     secret = call(client, "create_app_secret", body={}, app_id=app_id) or {}

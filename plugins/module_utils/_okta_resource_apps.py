@@ -70,6 +70,9 @@ def find_app(client, app_id=None, client_id=None, label=None):
         return find_app_by_client_id(client, client_id)
     if label:
         matches = find_apps_by_label(client, label)
+        ours = [app for app in matches if is_ours(app)]
+        if len(matches) > 1 and len(ours) == 1:
+            return ours[0]
         if len(matches) > 1:
             raise OktaLookupError(
                 "%d apps have the label '%s' (ids: %s); Okta labels are not unique, so pass the app's id "
@@ -90,6 +93,29 @@ def require_app(client, app_id=None, client_id=None, label=None):
             how = "label '%s'" % label
         raise OktaLookupError("No Okta app integration with %s." % how)
     return app
+
+
+# --------------------------------------------------------------------------------------------
+# Ownership
+# --------------------------------------------------------------------------------------------
+
+# Apps created (or adopted) by the collection carry this member in their ``profile`` object, which
+# Okta keeps for OAuth 2.0 client apps. It is merged into whatever profile the app has.
+MARKER_KEY = "managedBy"
+MARKER_VALUE = "identity.okta"
+
+
+def is_ours(app):
+    """Whether the app carries the marker of the collection."""
+    profile = (app or {}).get("profile")
+    return isinstance(profile, dict) and profile.get(MARKER_KEY) == MARKER_VALUE
+
+
+def marked_profile(profile):
+    """The app's profile with the marker merged in (never replacing the other members)."""
+    merged = dict(profile) if isinstance(profile, dict) else {}
+    merged[MARKER_KEY] = MARKER_VALUE
+    return merged
 
 
 def describe_app(app):
@@ -230,6 +256,9 @@ def check_redirect_uri(value, option):
         host = parts.hostname or ""
     except ValueError:
         parts, host = None, ""
+    if parts is not None and "@" in parts.netloc:
+        raise OktaInputError("%s: a redirect URI must not contain a user name or password ('user:password@'); "
+                             "give it as https://host/path. The value is not shown." % option, option)
     if parts is None or not parts.scheme or not host:
         raise OktaInputError(
             "%s: '%s' is not an absolute URL; give a full https URL such as https://app.example.com/oauth/callback."
@@ -243,7 +272,7 @@ def check_redirect_uri(value, option):
         raise OktaInputError(
             "%s: '%s' must be an https URL (scheme '%s' is not accepted here)." % (option, text, parts.scheme))
     if parts.fragment:
-        raise OktaInputError("%s: '%s' must not contain a fragment ('#...')." % (option, text))
+        raise OktaInputError("%s: '%s' must not contain a fragment ('#...')." % (option, text), option)
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,13 +302,14 @@ def build_create_body(desired, jwks=None, client_id=None):
     return dict(
         name="oidc_client",
         label=desired["label"],
+        profile=marked_profile(None),
         signOnMode="OPENID_CONNECT",
         credentials=dict(oauthClient=creds),
         settings=dict(oauthClient=settings),
     )
 
 
-def build_replace_body(app, changes):
+def build_replace_body(app, changes, mark=False):
     """The full-replace PUT body: the app as read, without read-only members and without the
     client secret, with ``changes`` (view fields) applied. Everything else is kept as it is.
     """
@@ -301,6 +331,8 @@ def build_replace_body(app, changes):
     if isinstance(jwks, dict) and isinstance(jwks.get("keys"), list):
         jwks["keys"] = [dict((k, v) for k, v in key.items() if k not in _READ_ONLY_KEY_FIELDS)
                         for key in jwks["keys"] if isinstance(key, dict)]
+    if mark:
+        body["profile"] = marked_profile(body.get("profile"))
     for field, value in changes.items():
         if field == "label":
             body["label"] = value

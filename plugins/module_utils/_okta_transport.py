@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - reported by the modules through missin
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     DPoPSigner,
+    check_secret_value,
     client_credentials_form,
     load_private_key,
 )
@@ -47,6 +48,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     OktaInputError,
     header,
     parse_www_authenticate,
+    scrub,
 )
 
 COLLECTION_NAME = "identity.okta"
@@ -55,6 +57,9 @@ COLLECTION_VERSION = "0.1.0"
 TOKEN_PATH = "/oauth2/v1/token"
 IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
 RETRY_STATUSES = frozenset([500, 502, 503, 504])
+
+MAX_TIMEOUT = 600
+MAX_RETRIES = 20
 
 _LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 
@@ -113,6 +118,15 @@ def normalize_okta_domain(value, option="okta_domain"):
             "(the same domain without '-admin')." % (option, raw, fixed))
     hostport = host + (":" + port if port and port != "443" else "")
     return hostport, "https://" + hostport
+
+
+def check_number(value, option, low, high):
+    """An integer option within ``[low, high]``, or OktaInputError naming the option and the range."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise OktaInputError("%s must be a number from %d to %d." % (option, low, high), option)
+    if not low <= value <= high:
+        raise OktaInputError("%s is %s; give a number from %d to %d." % (option, value, low, high), option)
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,8 +226,10 @@ class OktaClient(object):
             raise OktaInputError("The requests Python library is required (pip install requests).")
         self.host, self.org_url = normalize_okta_domain(okta_domain)
         self.token_url = self.org_url + TOKEN_PATH
-        self.timeout = timeout
-        self.retries = max(0, int(retries))
+        self.timeout = check_number(timeout, "timeout", 1, MAX_TIMEOUT)
+        self.retries = check_number(retries, "retries", 0, MAX_RETRIES)
+        check_secret_value(api_token, "api_token")
+        check_secret_value(client_id, "auth_client_id")
         self.max_rate_limit_wait = float(max_rate_limit_wait)
         self.backoff_base = float(backoff_base)
         self.backoff_max = float(backoff_max)
@@ -334,15 +350,23 @@ class OktaClient(object):
         ``form`` is a dict or a callable returning one (called again for each attempt so that
         assertions get a fresh ``jti``). Handles the ``use_dpop_nonce`` round trip.
         """
-        for _attempt in range(2):
+        def fresh_form():
+            # A new assertion (fresh jti) for every attempt: Okta refuses a jti it has seen.
             data = form() if callable(form) else form
             self.add_secret((data or {}).get("client_assertion"))
             self.add_secret((data or {}).get("client_secret"))
+            return data
+
+        def fresh_headers():
+            # A new DPoP proof (fresh jti, current nonce) for every attempt.
             headers = {"Content-Type": "application/x-www-form-urlencoded"}
             if dpop is not None:
                 headers["DPoP"] = dpop.proof("POST", self.token_url)
+            return headers
+
+        for _attempt in range(2):
             try:
-                response = self.request("POST", TOKEN_PATH, data=data, headers=headers, auth=False,
+                response = self.request("POST", TOKEN_PATH, data=fresh_form, headers=fresh_headers, auth=False,
                                         idempotent=True, basic_auth=basic_auth)
             except OktaApiError as exc:
                 if exc.oauth_error == "use_dpop_nonce" and dpop is not None and exc.dpop_nonce:
@@ -363,7 +387,9 @@ class OktaClient(object):
         """Send one request (with retries) and return an :class:`OktaResponse`.
 
         Raises :class:`OktaApiError` for error statuses and :class:`OktaConnectionError` when
-        no answer came back.
+        no answer came back. ``data`` and ``headers`` may be callables, called again for every
+        attempt (token requests need a fresh assertion and DPoP proof each time). Redirects are never
+        followed: a ``3xx`` answer is an error naming its target, so no credential leaves the org.
         """
         method = method.upper()
         url = self.url(path)
@@ -378,14 +404,15 @@ class OktaClient(object):
             wait = self.rate_limits.wait_time(method, urlsplit(url).path)
             if wait > 0:
                 self.sleep(min(wait, self.max_rate_limit_wait) + random.uniform(0, 0.5))
-            send_headers = dict(headers or {})
+            send_headers = dict((headers() if callable(headers) else headers) or {})
             if auth:
                 send_headers.update(self._management_auth_headers(method, url, force_refresh=False))
             try:
                 self.request_count += 1
-                response = self.session.request(method, url, params=params, json=json, data=data,
+                response = self.session.request(method, url, params=params, json=json,
+                                                data=data() if callable(data) else data,
                                                 headers=send_headers, timeout=self.timeout, auth=basic_auth,
-                                                verify=self.verify)
+                                                verify=self.verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise OktaConnectionError(
                     "TLS verification failed for %s: %s. Check the domain, or set ca_path to the CA bundle "
@@ -400,10 +427,29 @@ class OktaClient(object):
                 raise OktaConnectionError(
                     "Could not reach Okta at %s (%s %s): %s" % (self.host, method, display_path, _short_reason(exc)),
                     kind=kind, url=url)
+            except OktaError:
+                raise
+            except Exception as exc:  # pylint: disable=broad-except
+                # Anything else from requests, urllib3 or http.client (an invalid header, a decoding error,
+                # a header value that is not Latin-1, ...): its text may hold a credential, so only the
+                # kind of error and a scrubbed reason are told.
+                raise OktaConnectionError(
+                    "The request %s %s to %s could not be sent or its answer not read (%s): %s" % (
+                        method, display_path, self.host, type(exc).__name__,
+                        scrub(_short_reason(exc), self.secrets) if not _mentions_secret(exc, self.secrets)
+                        else "details withheld because they contain a credential"),
+                    kind="request", url=url)
             if method not in ("GET", "HEAD") and path != TOKEN_PATH:
                 self.write_count += 1
             self.rate_limits.update(method, urlsplit(url).path, response.headers)
             status = response.status_code
+            if 300 <= status < 400:
+                target = urlsplit(header(response.headers, "Location") or "")
+                raise OktaConnectionError(
+                    "Okta answered %s %s with a redirect (HTTP %s) to %s; redirects are never followed, so that no "
+                    "credential is sent anywhere but %s. Check okta_domain (the org domain, not a custom login "
+                    "page or a proxy)." % (method, display_path, status, target.netloc or "an unnamed location",
+                                            self.host), kind="redirect", url=url)
             if status == 429 and attempt < self.retries:
                 # This wait already lasts until the reset; don't pace the retry a second time.
                 self.rate_limits.forget(method, urlsplit(url).path)
@@ -458,7 +504,11 @@ class OktaClient(object):
             if item_key and isinstance(body, dict):
                 items = body.get(item_key) or []
             else:
-                items = body or []
+                items = body if body is not None else []
+            if not isinstance(items, list):
+                raise OktaError("Okta answered GET %s with a JSON %s where a list was expected; check that "
+                                "okta_domain is the Okta org and not another service." % (
+                                    self._path_of(self.url(next_path)), type(items).__name__.replace("dict", "object")))
             yield from items
             next_url = _next_link(response)
             if not next_url and item_key and isinstance(body, dict):
@@ -507,3 +557,14 @@ def _request_may_have_been_sent(exc):
         return False
     text = repr(exc)
     return not ("NewConnectionError" in text or "Connection refused" in text or "Name or service not known" in text)
+
+
+def _mentions_secret(exc, secrets):
+    """Whether the text of an exception holds a registered secret, or a part of one long enough to matter."""
+    text = "%s %r" % (exc, getattr(exc, "args", ()))
+    for secret in secrets or ():
+        if not secret or not isinstance(secret, str):
+            continue
+        if secret in text or any(len(part) >= 8 and part in text for part in secret.split()):
+            return True
+    return False

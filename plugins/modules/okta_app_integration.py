@@ -39,6 +39,9 @@ options:
   state:
     description:
       - V(present) creates or updates the app, V(absent) deactivates and deletes it.
+      - V(absent) deletes only OIDC apps of type C(web) or C(service), only apps the collection created when
+        the app is found by O(label) (see O(adopt)), and, when O(application_type) is given, only an app of that
+        type.
       - Removing an app that does not exist succeeds without change.
     type: str
     choices: [present, absent]
@@ -166,12 +169,41 @@ options:
     default: false
   rotate_client_secret:
     description:
-      - Issue a new client secret and then deactivate and delete the old one(s). The new secret is returned
-        in RV(client_secret).
-      - This is an action, not a state. Every run with V(true) rotates the secret again and reports a change.
+      - Issue a new client secret B(beside) the current one, which stays active, so that the platform can move to
+        the new secret without downtime. The new secret is returned in RV(client_secret) and its id in
+        RV(client_secret_id).
+      - Okta keeps at most two secrets. An inactive second secret is deleted to make room. When both are
+        active (a rotation that was not finished) the task fails, unless O(retire_client_secrets=true).
+      - This is an action, not a state. Every run with V(true) issues another secret and reports a change.
         In check mode the rotation is reported as a change but not done.
       - On the run that creates the app the secret issued at creation is returned and no rotation happens.
       - Not possible for an app that uses V(private_key_jwt).
+    type: bool
+    default: false
+  retire_client_secrets:
+    description:
+      - Deactivate and delete every client secret of the app except one, the second step of a rotation (run it
+        once the platform uses the new secret).
+      - The secret kept is the one issued in this run with O(rotate_client_secret=true), else
+        O(current_client_secret_id), else the newest active secret.
+      - With O(rotate_client_secret=true) both steps happen in one run; with two active secrets, the older one
+        is deleted first to make room.
+    type: bool
+    default: false
+  current_client_secret_id:
+    description:
+      - ID of the client secret to keep when O(retire_client_secrets=true), for example the RV(client_secret_id)
+        that a rotation returned and the hand-off recorded.
+    type: str
+  adopt:
+    description:
+      - Apps created by this collection carry a C(managedBy) marker in their C(profile). An app found by O(label)
+        without that marker was not created by the collection, and the task fails instead of changing or
+        deleting it.
+      - V(true) takes such an app over: it is updated as asked and the marker is added to its profile (merged
+        with its other profile members).
+      - An app targeted by O(app_id) or O(client_id) is an explicit choice and is managed without the marker
+        (and without adding it).
     type: bool
     default: false
   assign_groups:
@@ -229,12 +261,18 @@ EXAMPLES = r"""
     app_id: "{{ web_app.app.id }}"
     assign_everyone: true
 
-- name: Rotate the client secret of the web app (every run with rotate_client_secret rotates again)
+- name: Issue a new client secret beside the current one (every run with rotate_client_secret issues another)
   identity.okta.okta_app_integration:
     label: Example connection (authorization code)
     rotate_client_secret: true
   register: rotated
   no_log: true
+
+- name: Once the platform uses the new secret, retire the old one
+  identity.okta.okta_app_integration:
+    label: Example connection (authorization code)
+    retire_client_secrets: true
+    current_client_secret_id: "{{ rotated.client_secret_id }}"
 
 - name: Create an API Services app for a client credentials connection, with a public key given as a JWK
   identity.okta.okta_app_integration:
@@ -371,6 +409,29 @@ client_secret:
     - Okta shows a secret only once; it cannot be read back later.
   returned: when a secret was issued in this run
   type: str
+client_secret_id:
+  description: ID of the client secret issued in this run by O(rotate_client_secret=true).
+  returned: when a secret was rotated in this run
+  type: str
+  sample: ocs1a2b3c4d5e6f7g8h9
+client_secrets:
+  description: The client secrets of the app (never their values) after a rotation or retirement.
+  returned: when O(rotate_client_secret) or O(retire_client_secrets) is true
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Secret ID.
+      type: str
+    status:
+      description: V(ACTIVE) or V(INACTIVE).
+      type: str
+    created:
+      description: When the secret was created.
+      type: str
+    last_updated:
+      description: When the secret last changed.
+      type: str
 client_secret_issued:
   description: Whether a client secret was issued in this run (always V(false) in check mode).
   returned: always
@@ -429,6 +490,9 @@ def main():
         public_keys=dict(type="list", elements="raw", no_log=private_input_given()),
         exclusive_keys=dict(type="bool", default=False),
         rotate_client_secret=dict(type="bool", default=False),
+        retire_client_secrets=dict(type="bool", default=False),
+        current_client_secret_id=dict(type="str"),
+        adopt=dict(type="bool", default=False),
         assign_groups=dict(type="list", elements="str"),
         assign_everyone=dict(type="bool"),
         exclusive_assignments=dict(type="bool", default=False),
