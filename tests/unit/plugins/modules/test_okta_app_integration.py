@@ -304,10 +304,11 @@ def test_duplicate_label_is_an_error_listing_ids(okta, run):
 
 
 def test_secret_rotation(okta, run):
+    # Both steps in one run: a new secret, then the old one retired.
     created = web_app(run)
     app_id = created["app"]["id"]
     old = created["client_secret"]
-    result = run(label="Conn web", rotate_client_secret=True, diff=True)
+    result = run(label="Conn web", rotate_client_secret=True, retire_client_secrets=True, diff=True)
     assert result["changed"] is True and result["client_secret_issued"] is True
     new = result["client_secret"]
     assert new != old
@@ -320,10 +321,33 @@ def test_secret_rotation(okta, run):
     rest.pop("client_secret")
     assert new not in json.dumps(rest) and old not in json.dumps(result)
     # An action: every run rotates again.
-    assert run(label="Conn web", rotate_client_secret=True)["changed"] is True
+    assert run(label="Conn web", rotate_client_secret=True, retire_client_secrets=True)["changed"] is True
     writes_before = okta.write_count
-    planned = run(label="Conn web", rotate_client_secret=True, check=True)
+    planned = run(label="Conn web", rotate_client_secret=True, retire_client_secrets=True, check=True)
     assert planned["changed"] is True and okta.write_count == writes_before and planned["client_secret_issued"] is False
+
+
+def test_two_step_secret_rotation_keeps_the_old_secret_until_retired(okta, run):
+    created = web_app(run)
+    app_id = created["app"]["id"]
+    old = created["client_secret"]
+    rotated = run(label="Conn web", rotate_client_secret=True)
+    assert rotated["changed"] is True and rotated["client_secret_issued"] is True
+    new = rotated["client_secret"]
+    assert new != old
+    assert [(s["client_secret"], s["status"]) for s in okta.secrets(app_id)] == [(old, "ACTIVE"), (new, "ACTIVE")]
+    assert rotated["client_secret_id"] == okta.secrets(app_id)[1]["id"]
+    assert [s["status"] for s in rotated["client_secrets"]] == ["ACTIVE", "ACTIVE"]
+    assert old not in json.dumps(rotated)
+    # A second rotation before the first is finished is refused before any write.
+    writes_before = okta.write_count
+    again = run(label="Conn web", rotate_client_secret=True)
+    assert again["failed"] is True and "already has two active client secrets" in again["msg"]
+    assert okta.write_count == writes_before
+    # Second step: retire every secret but the new one.
+    retired = run(label="Conn web", retire_client_secrets=True, current_client_secret_id=rotated["client_secret_id"])
+    assert retired["changed"] is True and "client_secret" not in retired
+    assert [s["client_secret"] for s in okta.secrets(app_id)] == [new]
 
 
 def test_secret_rotation_with_two_secrets_keeps_one_active(okta, run):
@@ -331,7 +355,7 @@ def test_secret_rotation_with_two_secrets_keeps_one_active(okta, run):
     app_id = created["app"]["id"]
     status, _secret = okta.api("POST", "/api/v1/apps/%s/credentials/secrets" % app_id, body={})
     assert status == 201 and len(okta.secrets(app_id)) == 2
-    result = run(app_id=app_id, rotate_client_secret=True)
+    result = run(app_id=app_id, rotate_client_secret=True, retire_client_secrets=True)
     assert [s["client_secret"] for s in okta.secrets(app_id)] == [result["client_secret"]]
 
 
@@ -510,7 +534,7 @@ def test_api_failure_mid_run_reports_changed_and_secret(okta, run):
     created = web_app(run)
     # Every attempt fails, the retries of the (idempotent) DELETE included.
     okta.fail("DELETE", r"/credentials/secrets/", 500, count=100)
-    result = run(app_id=created["app"]["id"], rotate_client_secret=True)
+    result = run(app_id=created["app"]["id"], rotate_client_secret=True, retire_client_secrets=True)
     assert result["failed"] is True and result["changed"] is True
     # The new secret is active and usable, so it is handed back even though the run failed.
     assert result["client_secret_issued"] is True
