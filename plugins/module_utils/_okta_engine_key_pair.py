@@ -9,10 +9,8 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import tempfile
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     MAX_KEY_FILE_BYTES,
@@ -24,6 +22,12 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_credentials im
     public_key_pem,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
+from ansible_collections.identity.okta.plugins.module_utils._okta_files import (
+    check_folder,
+    existing_file,
+    read_file,
+    write_file,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
 
 try:
@@ -64,16 +68,12 @@ def format_mode(mode):
 
 def load_existing_key(path):
     """Read and check the key at ``path`` with the collection's key loader; never changes the file."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_KEY_FILE_BYTES + 1)
-    except (IOError, OSError) as exc:
-        raise OktaInputError("Cannot read the existing file '%s': %s." % (path, exc.strerror or exc), "path") from None
-    if len(data) > MAX_KEY_FILE_BYTES or b"PRIVATE KEY-----" not in data:
+    data = read_file(path)
+    if data is None or len(data) > MAX_KEY_FILE_BYTES or b"PRIVATE KEY-----" not in data:
         raise OktaInputError("'%s' exists but is not a PEM private key. %s" % (path, _KEEP), "path")
     try:
-        key = load_private_key(path, option="path")
-    except OktaInputError as exc:
+        key = load_private_key(data.decode("utf-8"), option="path")
+    except (OktaInputError, UnicodeDecodeError) as exc:
         if "encrypted" in str(exc):
             raise OktaInputError("'%s' holds an encrypted private key; an unencrypted key is needed to sign client "
                                  "assertions. %s" % (path, _KEEP), "path") from None
@@ -96,48 +96,6 @@ def describe_key(key):
     return dict(key_size=key.key_size, kid=jwk["kid"], public_jwk=jwk, public_key_pem=public_key_pem(key))
 
 
-def _fsync_dir(directory):
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_new_key(path, pem, mode):
-    """Write ``pem`` to ``path`` atomically without ever replacing an existing file."""
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=directory)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)
-        except OSError as exc:
-            if exc.errno == errno.EEXIST:
-                raise OktaInputError("'%s' appeared while the key was being written; it was not replaced." % path,
-                                     "path") from None
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
-                raise
-            # No hard links on this file system: rename, after a last check.
-            if os.path.lexists(path):
-                raise OktaInputError("'%s' appeared while the key was being written; it was not replaced." % path,
-                                     "path")
-            os.rename(tmp, path)
-        _fsync_dir(directory)
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-
-
 class KeyPairEngine(OktaEngine):
     uses_client = False
 
@@ -153,9 +111,9 @@ class KeyPairEngine(OktaEngine):
                                  "size")
         mode = parse_mode(params["mode"])
         try:
-            if os.path.isdir(path):
+            if os.path.isdir(path) and not os.path.islink(path):
                 raise OktaInputError("path '%s' is a directory; give the path of the key file." % path, "path")
-            if os.path.lexists(path):
+            if existing_file(path) is not None:
                 return self.existing(path, size, mode)
             return self.create(path, size, mode)
         except (IOError, OSError) as exc:
@@ -184,8 +142,7 @@ class KeyPairEngine(OktaEngine):
         if not os.path.isdir(directory):
             raise OktaInputError("The directory of '%s' does not exist: create '%s' first (for example with "
                                  "ansible.builtin.file and state=directory)." % (path, directory), "path")
-        if not os.access(directory, os.W_OK | os.X_OK):
-            raise OktaInputError("Cannot create '%s': the directory '%s' is not writable." % (path, directory), "path")
+        check_folder(directory)
         self.plan("generate a %d-bit RSA key" % size)
         self.result["changed"] = True
         if self.diff_mode:
@@ -196,7 +153,7 @@ class KeyPairEngine(OktaEngine):
         key = generate_private_key(size)
         pem = private_key_pem(key)
         self.module.no_log_values.add(pem)
-        write_new_key(path, pem, mode)
+        write_file(path, pem, mode, replace=False)
         self.did("wrote a new key to '%s'" % path)
         self.result.update(describe_key(key))
         return self.result

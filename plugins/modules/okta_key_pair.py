@@ -58,6 +58,10 @@ notes:
     The key is written to a temporary file in the same directory, with the requested permissions from the start,
     then published under O(path) with a hard link, which fails rather than replacing a file that appeared
     meanwhile (a rename is used instead on file systems without hard links).
+  - >-
+    A symbolic link at O(path) is never followed, and a FIFO, socket or device there is refused. A file owned by
+    another user is refused (never adopted), and so is a directory owned by another user (other than root) or
+    writable by other users without the sticky bit.
 requirements:
   - cryptography >= 41
   - PyJWT >= 2.8
