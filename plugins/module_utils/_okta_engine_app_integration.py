@@ -387,9 +387,9 @@ class AppIntegrationEngine(OktaEngine):
         app_type = app_view(app).get("application_type")
         if app.get("signOnMode") != "OPENID_CONNECT" or app_type not in APPLICATION_TYPES:
             raise OktaInputError(
-                "The app %s is a %s app%s, not an OIDC web or service app integration; this module never deletes "
-                "other kinds of apps." % (describe_app(app), app.get("signOnMode"),
-                                          " of type %s" % app_type if app_type else ""), "state")
+                "state=absent: the app %s is a %s app%s, not an OIDC web or service app integration; this module "
+                "never deletes other kinds of apps." % (describe_app(app), app.get("signOnMode"),
+                                                        " of type %s" % app_type if app_type else ""), "state")
         if self.params["application_type"] and app_type != self.params["application_type"]:
             raise OktaInputError(
                 "The app %s is a %s app, not a %s app as application_type says; it was not deleted. Check the label "

@@ -31,6 +31,11 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
 MAX_READ_BYTES = 1024 * 1024
 
 
+def _refused(text, option):
+    """The error of a refused path, naming the option first."""
+    return OktaInputError("%s: %s" % (option, text), option)
+
+
 def _owner_ok(st):
     return st.st_uid == os.geteuid()
 
@@ -40,22 +45,22 @@ def check_folder(folder, option="path"):
     try:
         st = os.lstat(folder)
     except FileNotFoundError:
-        raise OktaInputError("The folder '%s' does not exist: create it first (for example with ansible.builtin.file "
+        raise _refused("The folder '%s' does not exist: create it first (for example with ansible.builtin.file "
                              "and state=directory, mode 0700)." % folder, option) from None
     if stat.S_ISLNK(st.st_mode):
         # A link to a folder is fine when the folder it points to passes the same checks.
         folder = os.path.realpath(folder)
         st = os.stat(folder)
     if not stat.S_ISDIR(st.st_mode):
-        raise OktaInputError("'%s' is not a folder." % folder, option)
+        raise _refused("'%s' is not a folder." % folder, option)
     if st.st_uid not in (0, os.geteuid()):
-        raise OktaInputError("The folder '%s' belongs to another user (uid %d), who could replace the file: write it "
+        raise _refused("The folder '%s' belongs to another user (uid %d), who could replace the file: write it "
                              "into a folder of your own." % (folder, st.st_uid), option)
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not st.st_mode & stat.S_ISVTX:
-        raise OktaInputError("The folder '%s' is writable by other users and has no sticky bit, so they could replace "
+        raise _refused("The folder '%s' is writable by other users and has no sticky bit, so they could replace "
                              "the file: use a folder only you can write to (mode 0700)." % folder, option)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OktaInputError("Cannot write into the folder '%s': permission denied." % folder, option)
+        raise _refused("Cannot write into the folder '%s': permission denied." % folder, option)
     return folder
 
 
@@ -66,13 +71,13 @@ def existing_file(path, option="path"):
     except FileNotFoundError:
         return None
     if stat.S_ISLNK(st.st_mode):
-        raise OktaInputError("'%s' is a symbolic link; it is never followed (the secret would land wherever it "
+        raise _refused("'%s' is a symbolic link; it is never followed (the secret would land wherever it "
                              "points): remove the link or choose another path." % path, option)
     if not stat.S_ISREG(st.st_mode):
-        raise OktaInputError("'%s' exists and is not a regular file (a folder, FIFO, socket or device): choose "
+        raise _refused("'%s' exists and is not a regular file (a folder, FIFO, socket or device): choose "
                              "another path." % path, option)
     if not _owner_ok(st):
-        raise OktaInputError("'%s' belongs to another user (uid %d), who could read the secret in it: remove it or "
+        raise _refused("'%s' belongs to another user (uid %d), who could read the secret in it: remove it or "
                              "choose another path." % (path, st.st_uid), option)
     return st
 
@@ -85,11 +90,11 @@ def read_file(path, option="path"):
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise OktaInputError("Cannot read '%s': %s." % (path, exc.strerror or exc), option) from None
+        raise _refused("Cannot read '%s': %s." % (path, exc.strerror or exc), option) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or not _owner_ok(st):
-            raise OktaInputError("'%s' changed while it was being opened; it was not read." % path, option)
+            raise _refused("'%s' changed while it was being opened; it was not read." % path, option)
         with os.fdopen(fd, "rb") as handle:
             fd = None
             return handle.read(MAX_READ_BYTES + 1)
@@ -118,7 +123,7 @@ def write_file(path, data, mode, replace=True, option="path"):
     """
     folder = check_folder(os.path.dirname(path) or ".", option)
     if existing_file(path, option) is not None and not replace:
-        raise OktaInputError("'%s' already exists and is never replaced." % path, option)
+        raise _refused("'%s' already exists and is never replaced." % path, option)
     fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, mode)
@@ -136,18 +141,18 @@ def write_file(path, data, mode, replace=True, option="path"):
                 os.link(tmp, target)
             except OSError as exc:
                 if exc.errno == errno.EEXIST:
-                    raise OktaInputError("'%s' appeared while the file was being written; it was not replaced."
+                    raise _refused("'%s' appeared while the file was being written; it was not replaced."
                                          % path, option) from None
                 if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
                     raise
                 # No hard links on this file system: rename, after a last check.
                 if os.path.lexists(target):
-                    raise OktaInputError("'%s' appeared while the file was being written; it was not replaced."
+                    raise _refused("'%s' appeared while the file was being written; it was not replaced."
                                          % path, option) from None
                 os.rename(tmp, target)
         _fsync_dir(folder)
     except OSError as exc:
-        raise OktaInputError("Cannot write '%s': %s." % (path, exc.strerror or exc), option) from None
+        raise _refused("Cannot write '%s': %s." % (path, exc.strerror or exc), option) from None
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)

@@ -197,7 +197,8 @@ class OktaModule(AnsibleModule):
         self.exit_json(**result)
 
     def fail_okta(self, exc, engine, client, base_result=None):
-        result = dict(base_result or {})
+        result = dict(changed=False, actions=[])
+        result.update(base_result or {})
         done = []
         if engine is not None:
             result.update(engine.result)
