@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 import os
 import stat
+import tempfile
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_key_pair as engine
+from ansible_collections.identity.okta.plugins.module_utils import _okta_files as files
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import jwk_thumbprint
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_key_pair
@@ -193,10 +195,26 @@ def test_parse_mode_refuses(value, message):
         engine.parse_mode(value)
 
 
-def test_write_new_key_never_replaces_a_file_that_appeared(tmp_path):
+def test_write_new_key_never_replaces_a_file_that_appeared(tmp_path, monkeypatch):
     path = tmp_path / "race.pem"
-    path.write_text("someone else's file")
-    with pytest.raises(OktaInputError, match="appeared while the key was being written"):
-        engine.write_new_key(str(path), "-----BEGIN PRIVATE KEY-----\n", 0o600)
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_someone_writes(*args, **kwargs):
+        made = real_mkstemp(*args, **kwargs)
+        path.write_text("someone else's file")  # appears after the checks, while the key is being written
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_someone_writes)
+    with pytest.raises(OktaInputError, match="appeared while the file was being written; it was not replaced"):
+        files.write_file(str(path), "-----BEGIN PRIVATE KEY-----\n", 0o600, replace=False)
     assert path.read_text() == "someone else's file"
     assert os.listdir(str(tmp_path)) == ["race.pem"]
+
+
+def test_write_new_key_never_replaces_an_existing_file(tmp_path):
+    path = tmp_path / "app.pem"
+    path.write_text("someone else's file")
+    with pytest.raises(OktaInputError, match="already exists and is never replaced"):
+        files.write_file(str(path), "-----BEGIN PRIVATE KEY-----\n", 0o600, replace=False)
+    assert path.read_text() == "someone else's file"
+    assert os.listdir(str(tmp_path)) == ["app.pem"]
