@@ -52,7 +52,7 @@ options:
       - An app with this id must exist when O(state=present); Okta chooses the id of a new app, so to create
         an app leave O(app_id) out and give O(label).
       - When the app is found by O(app_id), O(label) is the label to set.
-      - Named O(app_id) in every module of the collection (this option was called C(id) before 0.2.0).
+      - Named O(app_id) in every module of the collection.
     type: str
   client_id:
     description:

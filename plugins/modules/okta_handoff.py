@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: okta_handoff
 short_description: Write the hand-off file of an Okta connection safely, never losing its client secret
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Writes what the integration platform's connection form asks for (Okta domain, client ID, client secret or
     private key path, scopes, ...) to a JSON file readable by its owner only, for the person or pipeline that
