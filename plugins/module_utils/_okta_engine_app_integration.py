@@ -119,7 +119,7 @@ def parse_public_keys(values):
             continue
         if jwk["kid"] in kids:
             raise OktaInputError("%s: kid '%s' is also used by %s for a different key; give each key its own kid."
-                             % (where, jwk["kid"], kids[jwk["kid"]]))
+                                 % (where, jwk["kid"], kids[jwk["kid"]]), "public_keys")
         seen.add(thumbprint)
         kids[jwk["kid"]] = where
         result.append(jwk)
@@ -271,10 +271,11 @@ def plan_groups(client, params, current_ids):
     wanted, unknown, ambiguous = resolve_groups(client, params["assign_groups"] or [])
     if unknown:
         raise OktaInputError("assign_groups: no group named %s in the org. Create the group first, or fix the name or id."
-                         % ", ".join("'%s'" % name for name in unknown))
+                             % ", ".join("'%s'" % name for name in unknown), "assign_groups")
     if ambiguous:
         raise OktaInputError("assign_groups: several groups are named %s; give the group id instead."
-                         % "; ".join("'%s' (ids: %s)" % (name, ", ".join(ids)) for name, ids in sorted(ambiguous.items())))
+                             % "; ".join("'%s' (ids: %s)" % (name, ", ".join(ids)) for name, ids in sorted(ambiguous.items())),
+                             "assign_groups")
     unwanted = []
     if params["assign_everyone"] is not None:
         everyone = find_everyone_group(client)["id"]

@@ -74,7 +74,7 @@ def load_existing_key(path):
     try:
         key = load_private_key(data.decode("utf-8"), option="path")
     except (OktaInputError, UnicodeDecodeError) as exc:
-        if "encrypted" in str(exc):
+        if "holds an encrypted private key" in str(exc):
             raise OktaInputError("'%s' holds an encrypted private key; an unencrypted key is needed to sign client "
                                  "assertions. %s" % (path, _KEEP), "path") from None
         raise OktaInputError("'%s' exists but does not hold a valid PEM private key. %s" % (path, _KEEP),

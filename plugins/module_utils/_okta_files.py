@@ -46,7 +46,7 @@ def check_folder(folder, option="path"):
         st = os.lstat(folder)
     except FileNotFoundError:
         raise _refused("The folder '%s' does not exist: create it first (for example with ansible.builtin.file "
-                             "and state=directory, mode 0700)." % folder, option) from None
+                       "and state=directory, mode 0700)." % folder, option) from None
     if stat.S_ISLNK(st.st_mode):
         # A link to a folder is fine when the folder it points to passes the same checks.
         folder = os.path.realpath(folder)
@@ -55,10 +55,10 @@ def check_folder(folder, option="path"):
         raise _refused("'%s' is not a folder." % folder, option)
     if st.st_uid not in (0, os.geteuid()):
         raise _refused("The folder '%s' belongs to another user (uid %d), who could replace the file: write it "
-                             "into a folder of your own." % (folder, st.st_uid), option)
+                       "into a folder of your own." % (folder, st.st_uid), option)
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not st.st_mode & stat.S_ISVTX:
         raise _refused("The folder '%s' is writable by other users and has no sticky bit, so they could replace "
-                             "the file: use a folder only you can write to (mode 0700)." % folder, option)
+                       "the file: use a folder only you can write to (mode 0700)." % folder, option)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise _refused("Cannot write into the folder '%s': permission denied." % folder, option)
     return folder
@@ -72,13 +72,13 @@ def existing_file(path, option="path"):
         return None
     if stat.S_ISLNK(st.st_mode):
         raise _refused("'%s' is a symbolic link; it is never followed (the secret would land wherever it "
-                             "points): remove the link or choose another path." % path, option)
+                       "points): remove the link or choose another path." % path, option)
     if not stat.S_ISREG(st.st_mode):
         raise _refused("'%s' exists and is not a regular file (a folder, FIFO, socket or device): choose "
-                             "another path." % path, option)
+                       "another path." % path, option)
     if not _owner_ok(st):
         raise _refused("'%s' belongs to another user (uid %d), who could read the secret in it: remove it or "
-                             "choose another path." % (path, st.st_uid), option)
+                       "choose another path." % (path, st.st_uid), option)
     return st
 
 
@@ -142,13 +142,13 @@ def write_file(path, data, mode, replace=True, option="path"):
             except OSError as exc:
                 if exc.errno == errno.EEXIST:
                     raise _refused("'%s' appeared while the file was being written; it was not replaced."
-                                         % path, option) from None
+                                   % path, option) from None
                 if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
                     raise
                 # No hard links on this file system: rename, after a last check.
                 if os.path.lexists(target):
                     raise _refused("'%s' appeared while the file was being written; it was not replaced."
-                                         % path, option) from None
+                                   % path, option) from None
                 os.rename(tmp, target)
         _fsync_dir(folder)
     except OSError as exc:

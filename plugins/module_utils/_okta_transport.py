@@ -449,7 +449,7 @@ class OktaClient(object):
                     "Okta answered %s %s with a redirect (HTTP %s) to %s; redirects are never followed, so that no "
                     "credential is sent anywhere but %s. Check okta_domain (the org domain, not a custom login "
                     "page or a proxy)." % (method, display_path, status, target.netloc or "an unnamed location",
-                                            self.host), kind="redirect", url=url)
+                                           self.host), kind="redirect", url=url)
             if status == 429 and attempt < self.retries:
                 # This wait already lasts until the reset; don't pace the retry a second time.
                 self.rate_limits.forget(method, urlsplit(url).path)

@@ -102,10 +102,7 @@ def test_small_existing_key_is_rejected_and_kept(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     (b"hello\n", "exists but is not a PEM private key"),
-    pytest.param(b"-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n",
-                 "does not hold a valid PEM private key", marks=pytest.mark.xfail(
-                     strict=True, reason="plugins bug: the loader's 'not a valid unencrypted PEM private key' contains "
-                                         "'encrypted', which okta_key_pair reads as an encrypted key")),
+    (b"-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n", "does not hold a valid PEM private key"),
 ])
 def test_non_key_file_is_rejected_and_kept(tmp_path, content, message):
     path = tmp_path / "app.pem"
