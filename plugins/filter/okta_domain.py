@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 name: okta_domain
 short_description: Normalise an Okta org domain and refuse the Admin Console domain
 version_added: 0.1.0
-author: identity.okta contributors
+author: identity.okta maintainers (@identity-okta)
 description:
   - Returns the Okta org domain of a value given in any usual form, for example V(acme.okta.com),
     V(https://ACME.okta.com/), a custom domain or V(host:port), in lower case, without scheme, trailing slash

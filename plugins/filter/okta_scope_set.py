@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 name: okta_scope_set
 short_description: A scope set of the documented Okta connection setup
 version_added: 0.1.0
-author: identity.okta contributors
+author: identity.okta maintainers (@identity-okta)
 description:
   - Returns one of the scope sets that the platform's Okta connection setup documents for an authentication
     type, from the catalogue of the collection (the one the modules use too).

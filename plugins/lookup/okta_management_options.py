@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 name: okta_management_options
 short_description: The management connection of the Okta modules, from the role variables
 version_added: 0.1.0
-author: identity.okta contributors
+author: identity.okta maintainers (@identity-okta)
 description:
   - Returns the connection options of the C(identity.okta) modules that the variables C(okta_domain),
     C(okta_api_token), C(okta_auth_client_id), C(okta_auth_private_key), C(okta_auth_private_key_id),
