@@ -7,11 +7,12 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 import yaml
 
 import docsite
-from conftest import ROOT, fresh_dir, plain_env, run, tool
+from conftest import ROOT, plain_env, run, tool
 
 GUIDES = ('authorization_code', 'client_credentials', 'api_key')
 
@@ -80,8 +81,19 @@ def test_awx_guide_covers_the_controller_path():
 
 
 def test_changelog_of_the_first_release():
-    """antsibull-changelog lints the fragments and produces the 0.1.0 changelog (in a copy: fragments stay)."""
-    stage = fresh_dir('release', 'ansible_collections', 'identity', 'okta')
+    """antsibull-changelog lints the fragments and produces the 0.1.0 changelog (in a copy: fragments stay).
+
+    The copy lies outside this checkout: inside a git work tree antsibull-changelog finds no plugin.
+    """
+    tmp = tempfile.mkdtemp(prefix='okta-release-')
+    try:
+        check_release(os.path.join(tmp, 'ansible_collections', 'identity', 'okta'))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def check_release(stage: str) -> None:
+    os.makedirs(stage)
     files = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=ROOT, check=True,
                            stdout=subprocess.PIPE).stdout.decode('utf-8').split('\0')
     for path in files:
