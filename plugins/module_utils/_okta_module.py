@@ -72,6 +72,7 @@ def split_scopes(values):
 
 def transport_kwargs(params):
     """The TLS, timeout and retry settings of the common options, as :class:`OktaClient` arguments."""
+    params = without_blank_options(params)
     return dict(
         validate_certs=params.get("validate_certs"),
         ca_path=params.get("ca_path"),
@@ -80,12 +81,30 @@ def transport_kwargs(params):
     )
 
 
+# Connection options that an AWX credential injects as empty environment variables when a field is left blank.
+BLANK_MEANS_UNSET = ("api_token", "auth_client_id", "auth_private_key", "auth_private_key_id", "ca_path")
+
+
+def without_blank_options(params):
+    """The options with blank connection options (``""`` or spaces only) taken as not set."""
+    params = dict(params)
+    for name in BLANK_MEANS_UNSET:
+        value = params.get(name)
+        if isinstance(value, str) and not value.strip():
+            params[name] = None
+    scopes = params.get("auth_scopes")
+    if scopes is not None and not split_scopes(scopes):
+        params["auth_scopes"] = None
+    return params
+
+
 def management_client(params, default_scopes=(), required=True):
     """The management client from the common options; ``None`` when optional and no credentials are given.
 
     Exactly one authentication method must be given: ``api_token``, or ``auth_client_id`` with
     ``auth_private_key``. Raises :class:`OktaInputError` otherwise.
     """
+    params = without_blank_options(params)
     api_token = params.get("api_token")
     client_id = params.get("auth_client_id")
     private_key = params.get("auth_private_key")

@@ -200,8 +200,8 @@ options:
       - Apps created by this collection carry a C(managedBy) marker in their C(profile). An app found by O(label)
         without that marker was not created by the collection, and the task fails instead of changing or
         deleting it.
-      - V(true) takes such an app over: it is updated as asked and the marker is added to its profile (merged
-        with its other profile members).
+      - V(true) takes such an app over, updating it as asked and adding the marker to its profile (merged with
+        its other profile members).
       - An app targeted by O(app_id) or O(client_id) is an explicit choice and is managed without the marker
         (and without adding it).
     type: bool
