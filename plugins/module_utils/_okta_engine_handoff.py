@@ -14,7 +14,12 @@ import os
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_key_pair import parse_mode
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
-from ansible_collections.identity.okta.plugins.module_utils._okta_files import existing_file, read_file, write_file
+from ansible_collections.identity.okta.plugins.module_utils._okta_files import (
+    check_folder,
+    existing_file,
+    read_file,
+    write_file,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
 
 # What the hand-off file may hold, besides the secret.
@@ -59,6 +64,9 @@ class HandoffEngine(OktaEngine):
         if SECRET in (params["connection"] or {}):
             raise OktaInputError("connection: give the client secret in the client_secret option (it is kept out of "
                                  "logs), not in connection.", "connection")
+        # The folder is checked first, in check mode too: a setup checks its hand-off path before it asks Okta
+        # for anything, so that a secret Okta issues always has a place to go.
+        check_folder(os.path.dirname(path) or ".")
         earlier = read_handoff(path)
         wanted = dict((k, v) for k, v in (params["connection"] or {}).items() if v not in (None, ""))
         secret = params["client_secret"]

@@ -165,3 +165,8 @@ def test_absent_removes_the_file_once(folder):
     assert kind == "exit" and result["changed"] is True and not path.exists()
     kind, result = run_module(okta_handoff, dict(path=str(path), state="absent"))
     assert kind == "exit" and result["changed"] is False
+
+
+def test_check_mode_refuses_a_missing_folder_up_front(tmp_path):
+    kind, result = write(tmp_path / "missing" / "connection.json", check_mode=True)
+    assert kind == "fail" and "does not exist" in result["msg"] and result["msg"].startswith("path: ")
