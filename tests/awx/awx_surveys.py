@@ -39,10 +39,12 @@ TEMPLATES = (
     ('client_credentials', 'main', 'setup', 'setup_connection'),
     ('client_credentials', 'verify', 'verify', 'verify_connection'),
     ('client_credentials', 'rotate', 'rotate', 'rotate_credentials'),
+    ('client_credentials', 'finish_rotation', 'finish_rotation', 'finish_rotation'),
     ('client_credentials', 'remove', 'remove', 'remove_connection'),
     ('authorization_code', 'main', 'setup', 'setup_connection'),
     ('authorization_code', 'verify', 'verify', 'verify_connection'),
     ('authorization_code', 'rotate', 'rotate', 'rotate_credentials'),
+    ('authorization_code', 'finish_rotation', 'finish_rotation', 'finish_rotation'),
     ('authorization_code', 'remove', 'remove', 'remove_connection'),
     ('api_key', 'main', 'setup', 'setup_connection'),
     ('api_key', 'verify', 'verify', 'verify_connection'),
@@ -54,7 +56,8 @@ AUTH_TYPE_TITLES = {
     'authorization_code': 'authorization code',
     'api_key': 'API key',
 }
-OPERATION_TITLES = {'setup': 'set up', 'verify': 'verify', 'rotate': 'rotate credentials', 'remove': 'remove'}
+OPERATION_TITLES = {'setup': 'set up', 'verify': 'verify', 'rotate': 'rotate credentials',
+                    'finish_rotation': 'finish the rotation', 'remove': 'remove'}
 
 # Variables that the credential injects (through the environment) or that must not be changed from a job launch.
 FROM_CREDENTIAL = frozenset((

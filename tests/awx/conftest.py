@@ -76,7 +76,8 @@ def collection_tarball() -> str:
 def installed_collections(collection_tarball) -> str:
     """A collections path holding only the installed tarball."""
     dest = fresh_dir('installed')
-    run([tool('ansible-galaxy'), 'collection', 'install', '--offline', '--no-deps', '-p', dest, collection_tarball],
+    # --force: a copy of the collection elsewhere on this machine (~/.ansible/collections) must not stand in for it.
+    run([tool('ansible-galaxy'), 'collection', 'install', '--offline', '--no-deps', '--force', '-p', dest, collection_tarball],
         env=plain_env())
     assert os.path.isdir(os.path.join(dest, 'ansible_collections', 'identity', 'okta', 'roles'))
     return dest

@@ -76,7 +76,8 @@ def test_builder_creates_a_context_that_installs_the_collection_and_its_requirem
     collections = os.path.join(work, 'usr-share-ansible-collections')
     env = plain_env()
     env['ANSIBLE_GALAXY_DISABLE_GPG_VERIFY'] = '1'
-    run([tool('ansible-galaxy'), 'collection', 'install', '--offline', '-r', 'requirements.yml',
+    # --force: a copy of the collection elsewhere on this machine (~/.ansible/collections) must not stand in for it.
+    run([tool('ansible-galaxy'), 'collection', 'install', '--offline', '--force', '-r', 'requirements.yml',
          '--collections-path', collections], cwd=build, env=env)
     assert os.path.isfile(os.path.join(collections, 'ansible_collections', 'identity', 'okta', 'MANIFEST.json'))
 

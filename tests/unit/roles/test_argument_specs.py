@@ -59,13 +59,14 @@ ALLOWED_DIFFERENCES = {
         'of the connection role documents the parameter of the writer itself',
         [('api_key',), ('connection:handoff',),
          ('authorization_code', 'client_credentials', 'connection:main', 'connection:verify', 'connection:rotate',
-          'connection:remove')]),
+          'connection:remove', 'connection:finish_rotation')]),
     ('okta_remove_local_files', 'description'): (
         'a client credentials connection also has a private key file (and a rotation key) to delete',
         [('api_key', 'authorization_code'), ('client_credentials',)]),
     ('okta_private_key_path', 'description'): (
         'the remove entry point only deletes the key, on request; the others generate, register and hand it off',
-        [('client_credentials:main', 'client_credentials:verify', 'client_credentials:rotate'),
+        [('client_credentials:main', 'client_credentials:verify', 'client_credentials:rotate',
+          'client_credentials:finish_rotation'),
          ('client_credentials:remove',)]),
 }
 
