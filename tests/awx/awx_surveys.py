@@ -64,7 +64,7 @@ FROM_CREDENTIAL = frozenset((
     'okta_domain', 'okta_api_token', 'okta_auth_client_id', 'okta_auth_private_key', 'okta_auth_private_key_id',
     'okta_ca_path', 'okta_validate_certs',
 ))
-NOT_ASKED = frozenset(('okta_secure_logging',))
+NOT_ASKED = frozenset(('okta_secure_logging', 'okta_one_connection_per_host'))
 SURVEY_TYPES = frozenset(('str', 'path', 'int', 'bool', 'list'))
 
 # What a job in an execution environment needs beyond the role's own defaults: files must lie on
