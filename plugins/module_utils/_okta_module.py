@@ -238,11 +238,13 @@ def failure_message(exc, engine, client):
     if engine is not None and engine.done:
         tail = ("Before this failure the run had already %s; those changes were kept. Nothing else was changed."
                 % engine.done_text())
-    elif isinstance(exc, OktaConnectionError) and client is not None and client.write_count:
-        tail = "The last change may or may not have been made: run the task again to converge."
+    elif isinstance(exc, OktaConnectionError) and exc.kind in ("connect", "timeout") \
+            and getattr(client, "writes_attempted", 0):
+        tail = ("The answer to the last change did not arrive, so it may or may not have been made: run the task "
+                "again, which reads what exists and converges.")
     else:
         tail = "Nothing was changed."
     context = engine.context if engine is not None else None
     if context and not isinstance(exc, OktaPermissionError):
         return "%s. %s Okta said: %s" % (context, tail, text)
-    return "%s %s" % (text, tail)
+    return "%s %s" % (text if text.endswith((".", ")")) else text + ".", tail)

@@ -236,6 +236,7 @@ class OktaClient(object):
         self.sleep = sleep if sleep is not None else time.sleep
         self.secrets = set()
         self.write_count = 0
+        self.writes_attempted = 0
         self.request_count = 0
         self.rate_limits = RateLimitTracker()
         self.session = session or requests.Session()
@@ -409,6 +410,9 @@ class OktaClient(object):
                 send_headers.update(self._management_auth_headers(method, url, force_refresh=False))
             try:
                 self.request_count += 1
+                if method not in ("GET", "HEAD") and path != TOKEN_PATH:
+                    # Counted before sending: a write whose answer is lost may still have been made.
+                    self.writes_attempted += 1
                 response = self.session.request(method, url, params=params, json=json,
                                                 data=data() if callable(data) else data,
                                                 headers=send_headers, timeout=self.timeout, auth=basic_auth,

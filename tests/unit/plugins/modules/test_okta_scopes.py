@@ -278,3 +278,14 @@ def test_exclusive_with_absent_is_refused_before_any_request(okta, app):
 def test_app_options_are_mutually_exclusive(okta, app):
     kind, result = run(okta, app_id=app["id"], label="Reporting service", scopes=[])
     assert kind == "fail" and "mutually exclusive" in result["msg"]
+
+
+def test_a_grant_whose_answer_is_lost_is_not_reported_as_nothing_changed(okta, app):
+    okta.drop("POST", GRANTS % app["id"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"])
+    assert kind == "fail"
+    assert "Nothing was changed" not in result["msg"]
+    assert "may or may not have been made" in result["msg"]
+    assert result["okta_error"]["kind"] == "connect"
+    # A write whose outcome is unknown is never simply sent again.
+    assert [(c.method, c.path) for c in okta.writes] == [("POST", GRANTS % app["id"])]
