@@ -22,7 +22,7 @@ TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 with open(TABLE, encoding="utf-8") as _handle:
     CASES = yaml.safe_load(_handle)["modules"]
 
-_KEY_PEM, _ = new_key_pair("bad-inputs")
+_KEY_PEM = new_key_pair("bad-inputs")[0]
 _KEY_BODY = "".join(line for line in _KEY_PEM.splitlines() if "-----" not in line)
 _KEY_BODY_LINE = [line for line in _KEY_PEM.splitlines() if "-----" not in line][3]
 _PUBLIC_PEM = serialization.load_pem_private_key(_KEY_PEM.encode(), password=None).public_key().public_bytes(
@@ -58,7 +58,7 @@ def _seed_app(okta, label, application_type, ours, **settings):
     credentials = {}
     if application_type == "service":
         credentials["token_endpoint_auth_method"] = "private_key_jwt"
-        _, jwk = new_key_pair("seeded")
+        jwk = new_key_pair("seeded")[1]
         oauth["jwks"] = dict(keys=[jwk])
     elif application_type == "browser":
         credentials["token_endpoint_auth_method"] = "none"
