@@ -87,8 +87,12 @@ def test_checker_tolerates_only_named_gaps(checker):
              'errorId': 'x', 'errorCauses': []}
     assert _kinds(checker, _exchange('GET', '/api/v1/apps', 401, error)) == []
     assert _kinds(checker, _exchange('GET', '/api/v1/apps', 401, dict(error, errorCode='E0000006'))) == ['response']
-    assert _kinds(checker, _exchange('DELETE', '/api/v1/apps/' + APP_ID, 400,
+    # Deleting an ACTIVE app is a documented 403 E0000056 (real traffic); a 400 for it is no longer forgiven.
+    assert _kinds(checker, _exchange('DELETE', '/api/v1/apps/' + APP_ID, 403,
                                      dict(error, errorCode='E0000056'))) == []
+    assert _kinds(checker, _exchange('DELETE', '/api/v1/apps/' + APP_ID, 400,
+                                     dict(error, errorCode='E0000056'))) == ['response']
+    assert _kinds(checker, _exchange('GET', '/api/v1/apps', 400, dict(error, errorCode='E0000029'))) == []
     assert _kinds(checker, _exchange('GET', '/api/v1/apps/' + APP_ID, 400, dict(error, errorCode='E0000056'))) == \
         ['response']
     token = _exchange('POST', '/oauth2/v1/token', 200, {'token_type': 'DPoP', 'expires_in': 3600,

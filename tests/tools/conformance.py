@@ -54,10 +54,12 @@ KNOWN_GAPS = {
 # (operationId or '*', status) -> allowed errorCode values.
 UNDOCUMENTED_ERRORS = {
     ('*', 401): ('E0000011',),                      # invalid, revoked or expired credentials on any operation
-    ('deleteApplication', 400): ('E0000056',),      # deleting an ACTIVE app: "Delete application forbidden."
     ('assignRoleToClient', 400): ('E0000001',),     # unknown role type or custom role / resource set
     ('assignRoleToClient', 409): ('E0000090',),     # role already assigned
     ('assignRoleToUser', 409): ('E0000090',),       # role already assigned
+    # Recorded real traffic: a bad ``after`` cursor (E0000029 "Invalid paging request.") and a malformed
+    # ``expand`` (E0000001 "Api validation failed: RequestParams") on the app list.
+    ('listApplications', 400): ('E0000029', 'E0000001'),
 }
 DPOP_ERRORS = ('invalid_dpop_proof', 'use_dpop_nonce')
 BUILTIN_APP_NAMES = ('saasure', 'okta_enduser')
