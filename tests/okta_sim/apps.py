@@ -847,7 +847,7 @@ def create_grant(store, req):
                                 % (issuer, req.org_url))
     if scope_id not in OKTA_SCOPES:
         raise errors.validation('scopeId', "scopeId: The scope '%s' isn't a valid Okta scope." % scope_id)
-    if any(grant['scopeId'] == scope_id for grant in app['grants']):
+    if any(grant['scopeId'] == scope_id and grant['status'] == 'ACTIVE' for grant in app['grants']):
         raise errors.validation('scopeId', ALREADY_GRANTED % scope_id)
     created = iso()
     grant = {'id': new_id('oag'), 'status': 'ACTIVE', 'created': created, 'lastUpdated': created,
