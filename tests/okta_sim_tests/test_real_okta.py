@@ -4,6 +4,7 @@ import time
 import uuid
 
 import jwt
+import requests
 
 from conftest import Keys, oidc_app_body, start_simulator, stop_simulator
 
@@ -189,7 +190,6 @@ def test_client_privileges_setting_makes_granted_service_apps_super_admins(sim):
 def test_small_profile_counts_per_family_and_method_from_the_first_request(tmp_path):
     proc, info = start_simulator(tmp_path / 'state', '--rate-limit-profile', 'small', '--rate-limit-window', '3600')
     try:
-        import requests  # pylint: disable=import-outside-toplevel
         session = requests.Session()
         session.trust_env = False
         session.verify = info['ca_bundle']
@@ -199,8 +199,8 @@ def test_small_profile_counts_per_family_and_method_from_the_first_request(tmp_p
         started = time.time()
         assert first.headers['X-Rate-Limit-Limit'] == '10'
         assert started + 3600 - 5 <= int(first.headers['X-Rate-Limit-Reset']) <= started + 3600 + 5
-        for _ in range(9):
-            assert session.get(url + '/api/v1/apps', timeout=30).status_code == 200
+        for dummy in range(9):
+            assert session.get(url + '/api/v1/apps', timeout=30).status_code == 200, dummy
         limited = session.get(url + '/api/v1/apps', timeout=30)
         assert limited.status_code == 429 and limited.json()['errorCode'] == 'E0000047'
         assert 'Retry-After' not in limited.headers

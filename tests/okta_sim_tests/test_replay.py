@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 import yaml
@@ -213,7 +213,6 @@ class Replayer:
         return self.send('POST', '/oauth2/v1/token', '', self._form(token_url), headers)
 
     def _form(self, token_url):
-        from urllib.parse import urlencode  # pylint: disable=import-outside-toplevel
         client_id = self.service['credentials']['oauthClient']['client_id']
         return urlencode({'grant_type': 'client_credentials', 'scope': 'okta.users.read okta.apps.read okta.groups.read',
                           'client_assertion_type': JWT_BEARER,
