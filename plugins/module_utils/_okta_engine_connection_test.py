@@ -443,20 +443,39 @@ class ConnectionTest(object):
         self._add_secret(self._access_token)
         self.token_type = response.get("token_type") or "Bearer"
         dpop_failed = any(c["name"] == "dpop" for c in self.checks)
-        self.add("token", True, "Okta issued a %s access token for %s%s." % (
-            self.token_type, " ".join(scopes_of(response) or requested),
-            " (with a DPoP proof, only to run the remaining checks)" if dpop_failed else ""))
+        issued = scopes_of(response) or requested
+        # Okta drops the scopes that are not granted to the app and issues the token with the rest.
+        dropped = [s for s in requested if s not in issued]
+        if dropped:
+            self.missing_scopes = merge_scopes(self.missing_scopes, dropped)
+            self.add("token", False, "Okta issued the access token without %s (it silently drops the scopes that "
+                     "are not granted to the app) and with %s only." % (", ".join(dropped), " ".join(issued)),
+                     advice=grant_advice(dropped))
+        else:
+            self.add("token", True, "Okta issued a %s access token for %s%s." % (
+                self.token_type, " ".join(issued),
+                " (with a DPoP proof, only to run the remaining checks)" if dpop_failed else ""))
         if not dpop_failed:
             self.add("dpop", True, "The app issues tokens without DPoP proofs.")
         return response
 
     def _client_credentials_failed(self, exc, requested):
         detail = "The token request was refused: %s." % describe_api_error(exc)
+        if exc.oauth_error == "consent_required":
+            # Okta answers consent_required when none of the requested scopes is granted to the app.
+            self.missing_scopes = merge_scopes(self.missing_scopes, requested)
+            self.add("token", False, detail + " None of the requested scopes (%s) is granted to the app."
+                     % ", ".join(requested), advice=grant_advice(requested))
+            return None
         if exc.oauth_error == "invalid_scope":
             return self._probe_scopes(exc, requested)
         if exc.oauth_error == "invalid_client":
             check = self.add("token", False, detail + " Okta did not accept the client authentication.")
             check["advice"] = self._diagnose_invalid_client()
+            if "kid is invalid" in (exc.oauth_error_description or "") and self.mgmt is None:
+                check["advice"] = ("The app has more than one active public key, so the client assertion must name "
+                                   "one: set private_key_id to the key ID shown in the Public keys section. "
+                                   + check["advice"])
             return None
         if exc.oauth_error == "unauthorized_client":
             advice = ("The app may not use the client credentials grant: use an API Services app integration "
@@ -591,11 +610,14 @@ class ConnectionTest(object):
                 advice=("Activate the key: on the General tab of the app, in the Public keys section, choose Actions > "
                         "Activate for the key '%s', then Save." % key.get("kid")))
             return
-        if not kid and key.get("kid"):
+        active = [k for k in signing if (k.get("status") or "ACTIVE") == "ACTIVE"]
+        if not kid and key.get("kid") and len(active) > 1:
+            # Okta accepts an assertion without a key ID only while the app has one active key.
             self.add(
                 "signing_key", False,
                 "The private key matches the active public key '%s' of the app, but the client assertion names no key "
-                "ID." % key.get("kid"),
+                "ID and the app has more than one active public key, so Okta answers \"kid is invalid\"."
+                % key.get("kid"),
                 advice="Set private_key_id to '%s', the key ID shown for this key in the Public keys section."
                 % key.get("kid"))
             return

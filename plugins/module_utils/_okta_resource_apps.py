@@ -38,10 +38,11 @@ def find_apps_by_label(client, label):
     """Every app whose label is exactly ``label``.
 
     Okta's ``q`` parameter is a case-insensitive startsWith search over name and label, so the
-    exact comparison happens here, across all pages.
+    exact comparison happens here, across all pages. Apps without an OAuth client (the built-in Okta Admin
+    Console and Okta Dashboard of every org) are never connections, so they are skipped.
     """
     return [app for app in call_list(client, "list_apps", query={"q": label, "limit": PAGE_SIZE})
-            if app.get("label") == label]
+            if app.get("label") == label and app_client_id(app)]
 
 
 def find_app_by_client_id(client, client_id):

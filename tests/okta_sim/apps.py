@@ -36,6 +36,9 @@ PASSTHROUGH_SETTINGS = (
     'backchannel_custom_authenticator_id',
 )
 
+# Re-granting a scope: refused as a validation error on scopeId (the cause wording is the simulator's).
+ALREADY_GRANTED = "scopeId: The scope '%s' is already granted to this app."
+
 APPS_READ = dict(category='apps', access='read', scopes=scopes_for('okta.apps', 'read'), bucket='apps')
 APPS_MANAGE = dict(category='apps', access='manage', scopes=scopes_for('okta.apps', 'manage'), bucket='apps')
 GRANTS_READ = dict(category='appGrants', access='read', scopes=scopes_for('okta.appGrants', 'read'),
@@ -51,6 +54,21 @@ def get_app(store, app_id):
     if app is None:
         raise errors.not_found('%s (AppInstance)' % app_id)
     return app
+
+
+def get_oidc_app(store, app_id):
+    """An app with an OAuth client; the built-in apps (Admin Console, Dashboard) can't be changed here."""
+    app = get_app(store, app_id)
+    if app.get('builtin'):
+        raise errors.forbidden()
+    return app
+
+
+def require_super_admin_for_keys(store, req, app):
+    """Once a service app has Okta API grants, only a super administrator may change its keys."""
+    if app['grants'] and app['settings_oauth'].get('application_type') == 'service' \
+            and not req.principal.is_super_admin(store):
+        raise errors.forbidden()
 
 
 def _touch(app):
@@ -85,6 +103,9 @@ def parse_jwk(data, taken_kids, others_count):
         raise _key_error("Invalid value specified for key 'status' parameter")
     kty = data.get('kty')
     if kty == 'RSA':
+        if not data.get('n'):
+            # Okta measures a missing modulus as too short (recorded answer).
+            raise _key_error("RSA key length in the 'jwks' is less than '2,048' bits for the given key.")
         try:
             modulus = int.from_bytes(b64url_decode(data['n']), 'big')
             b64url_decode(data['e'])
@@ -97,7 +118,8 @@ def parse_jwk(data, taken_kids, others_count):
         if alg not in ('RS256', 'RS384', 'RS512'):
             raise _key_error("Invalid value specified for key 'alg' parameter")
     elif kty == 'EC':
-        crv = data.get('crv')
+        # Okta accepts an EC key without crv and infers the curve from the coordinates.
+        crv = data.get('crv') or _infer_curve(data.get('x'))
         if crv not in EC_ALGS:
             raise _key_error("Invalid value specified for key 'crv' parameter")
         public = {'kty': 'EC', 'crv': crv, 'x': data.get('x'), 'y': data.get('y')}
@@ -116,6 +138,23 @@ def parse_jwk(data, taken_kids, others_count):
         public['kid'] = kid
     return {'id': new_id('pks'), 'kid': kid, 'status': status, 'created': created, 'lastUpdated': created,
             'jwk': public}
+
+
+def _infer_curve(x):
+    try:
+        size = len(b64url_decode(x))
+    except (TypeError, ValueError):
+        return None
+    return {32: 'P-256', 48: 'P-384', 66: 'P-521'}.get(size)
+
+
+def render_app_key(key):
+    """A key as the app document lists it in settings.oauthClient.jwks: ``{kty, id, status, kid, use: null, ...}``."""
+    body = {'kty': key['jwk']['kty'], 'id': key['id'], 'status': key['status'], 'kid': key['kid'], 'use': None}
+    for member in ('e', 'n', 'crv', 'x', 'y'):
+        if member in key['jwk']:
+            body[member] = key['jwk'][member]
+    return body
 
 
 def render_key(req, app, key):
@@ -183,11 +222,10 @@ def new_secret(value=None, status='ACTIVE'):
             'created': created, 'lastUpdated': created}
 
 
-def render_secret(req, app, secret, reveal=False):
-    """OAuth2ClientSecret; the secret itself is masked except in the create response."""
+def render_secret(req, app, secret):
+    """OAuth2ClientSecret: real Okta shows the full secret in every answer (list, get, lifecycle, create)."""
     base = '%s/api/v1/apps/%s/credentials/secrets/%s' % (req.org_url, app['id'], secret['id'])
-    value = secret['client_secret'] if reveal else '***' + secret['client_secret'][-4:]
-    body = {'id': secret['id'], 'status': secret['status'], 'client_secret': value,
+    body = {'id': secret['id'], 'status': secret['status'], 'client_secret': secret['client_secret'],
             'secret_hash': secret['secret_hash'], 'created': secret['created'], 'lastUpdated': secret['lastUpdated']}
     if secret['status'] == 'ACTIVE':
         body['_links'] = {'deactivate': {'href': base + '/lifecycle/deactivate', 'hints': {'allow': ['POST']}}}
@@ -271,6 +309,9 @@ def _parse_app(body, existing=None):
                                 'grant type.')
 
     secret = oauth_in.get('client_secret')
+    if secret == '':
+        # An empty client_secret in a PUT keeps the current secret.
+        secret = None
     if secret is not None:
         if method == 'private_key_jwt':
             raise _secret_error("'client_secret' can't be used when 'token_endpoint_auth_method' is "
@@ -295,7 +336,7 @@ def _parse_app(body, existing=None):
     consent = client_in.get('consent_method') or 'TRUSTED'
     if consent not in ('REQUIRED', 'TRUSTED'):
         raise errors.validation('consent_method', 'consent_method: Invalid value.')
-    issuer_mode = client_in.get('issuer_mode') or 'ORG_URL'
+    issuer_mode = client_in.get('issuer_mode') or 'DYNAMIC'
     if issuer_mode not in ('CUSTOM_URL', 'DYNAMIC', 'ORG_URL'):
         raise errors.validation('issuer_mode', 'issuer_mode: Invalid value.')
     wildcard = client_in.get('wildcard_redirect') or 'DISABLED'
@@ -322,8 +363,9 @@ def _parse_app(body, existing=None):
         del settings_oauth['client_uri']
     if 'refresh_token' in grant_types:
         refresh = client_in.get('refresh_token') or {}
-        settings_oauth['refresh_token'] = {'rotation_type': refresh.get('rotation_type') or 'STATIC',
-                                           'leeway': refresh.get('leeway', 30)}
+        settings_oauth['refresh_token'] = {'rotation_type': refresh.get('rotation_type') or 'STATIC'}
+        if refresh.get('leeway') is not None:
+            settings_oauth['refresh_token']['leeway'] = refresh['leeway']
     oauth = {
         'autoKeyRotation': _bool(oauth_in.get('autoKeyRotation'), 'autoKeyRotation', True),
         'token_endpoint_auth_method': method,
@@ -352,8 +394,39 @@ def current_secret(app):
     return active[-1]['client_secret'] if active else None
 
 
+BUILTIN_LINKS = {'saasure': 'admin', 'okta_enduser': 'dashboard'}
+
+
+def render_builtin_app(store, req, app):
+    """A built-in app: OIDC sign-on without an OAuth client (no credentials.oauthClient, no settings.oauthClient)."""
+    base = '%s/api/v1/apps/%s' % (req.org_url, app['id'])
+    link = BUILTIN_LINKS[app['builtin']]
+    return {
+        'id': app['id'], 'orn': 'orn:okta:idp:%s:apps:%s:%s' % (store.org_id, app['builtin'], app['id']),
+        'name': app['builtin'], 'label': app['label'], 'status': app['status'], 'lastUpdated': app['lastUpdated'],
+        'created': app['created'],
+        'accessibility': {'selfService': False, 'errorRedirectUrl': None, 'loginRedirectUrl': None},
+        'visibility': {'autoSubmitToolbar': False, 'hide': {'iOS': False, 'web': False}, 'appLinks': {link: True}},
+        'features': [], 'signOnMode': 'OPENID_CONNECT',
+        'credentials': {'userNameTemplate': {'template': '${source.login}', 'type': 'BUILT_IN'},
+                        'signing': {'kid': store.app_signing_kid}},
+        'settings': {'app': {}, 'notifications': {'vpn': {'network': {'connection': 'DISABLED'}}},
+                     'manualProvisioning': False, 'implicitAssignment': False},
+        '_links': {
+            'appLinks': [{'name': link, 'type': 'text/html',
+                          'href': '%s/home/%s/%s/%s' % (req.org_url, app['builtin'], app['id'], app['app_link_id'])}],
+            'groups': {'href': base + '/groups'},
+            'logo': [{'name': 'medium', 'href': req.org_url + LOGO_PATH, 'type': 'image/png'}],
+            'users': {'href': base + '/users'},
+            'deactivate': {'href': base + '/lifecycle/deactivate'},
+        },
+    }
+
+
 def render_app(store, req, app):
     """The OpenIdConnectApplication document of an app."""
+    if app.get('builtin'):
+        return render_builtin_app(store, req, app)
     base = '%s/api/v1/apps/%s' % (req.org_url, app['id'])
     lifecycle = 'deactivate' if app['status'] == 'ACTIVE' else 'activate'
     oauth_client = {'autoKeyRotation': app['oauth']['autoKeyRotation'], 'client_id': app['client_id']}
@@ -365,7 +438,7 @@ def render_app(store, req, app):
     oauth_client['pkce_required'] = app['oauth']['pkce_required']
     settings_oauth = copy.deepcopy(app['settings_oauth'])
     if app['keys']:
-        settings_oauth['jwks'] = {'keys': [render_key(req, app, k) for k in app['keys']]}
+        settings_oauth['jwks'] = {'keys': [render_app_key(k) for k in app['keys']]}
     settings = {
         'app': {},
         'notifications': {'vpn': {'network': {'connection': 'DISABLED'}}},
@@ -431,6 +504,10 @@ def create_app(store, req):
     """createApplication."""
     parsed = _parse_app(req.json_object())
     activate = _bool_query(req, 'activate', True)
+    if store.app_quota is not None and len([a for a in store.apps.values() if not a.get('builtin')]) >= store.app_quota:
+        # Free plans cap the number of app instances (recorded answer of a developer org).
+        raise errors.validation('generalSettings', 'Cannot create application instance. Maximum number of instances '
+                                'has been reached.')
     app_id = new_id('0oa')
     client_id = parsed['client_id'] or app_id
     if client_id in store.client_ids:
@@ -465,7 +542,7 @@ def _apply_filter(req, apps):
             raise errors.validation('filter', 'filter: The filter expression is not supported.')
         field, value = match.groups()
         if field == 'name':
-            result = [a for a in result if value == 'oidc_client']
+            result = [a for a in result if (a.get('builtin') or 'oidc_client') == value]
         else:
             result = [a for a in result if a[field] == value]
     return result
@@ -475,9 +552,13 @@ def _apply_filter(req, apps):
 def list_apps(store, req):
     """listApplications: q (startsWith on name or label), filter, limit/after with Link headers."""
     apps = store.in_creation_order(store.apps.values())
+    expand = req.arg('expand')
+    if expand is not None and not re.fullmatch(r'user/[^/,\s]+', expand):
+        raise errors.validation('RequestParams', 'Expand query is malformed.')
     query = req.arg('q')
     if query:
-        apps = [a for a in apps if starts_with('oidc_client', query) or starts_with(a['label'], query)]
+        apps = [a for a in apps if starts_with(a.get('builtin') or 'oidc_client', query)
+                or starts_with(a['label'], query)]
     apps = _apply_filter(req, apps)
     return paginate(req, apps, store.seq_of, lambda a: render_app(store, req, a))
 
@@ -491,12 +572,19 @@ def read_app(store, req):
 @route('PUT', '/api/v1/apps/{appId}', **APPS_MANAGE)
 def replace_app(store, req):
     """replaceApplication: full replace of the app's settable properties."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     parsed = _parse_app(req.json_object(), existing=app)
     method = parsed['oauth']['token_endpoint_auth_method']
+    new_keys = parsed['keys'] if parsed['keys'] is not None else []
+    if [(k['id'], k['status']) for k in new_keys] != [(k['id'], k['status']) for k in app['keys']]:
+        require_super_admin_for_keys(store, req, app)
     app.update({k: parsed[k] for k in ('label', 'profile', 'accessibility', 'visibility', 'oauth', 'settings_oauth',
                                        'settings_extra')})
-    app['keys'] = parsed['keys'] if parsed['keys'] is not None else []
+    app['keys'] = new_keys
+    if method not in SECRET_METHODS:
+        # Okta deletes the client secrets of an app that moves to private_key_jwt (or none);
+        # moving back issues a new one.
+        app['secrets'] = []
     if method in SECRET_METHODS:
         if parsed['secret'] is not None and parsed['secret'] not in [s['client_secret'] for s in app['secrets']]:
             app['secrets'] = [new_secret(parsed['secret'])]
@@ -508,10 +596,11 @@ def replace_app(store, req):
 
 @route('DELETE', '/api/v1/apps/{appId}', **APPS_MANAGE)
 def delete_app(store, req):
-    """deleteApplication: only inactive apps can be deleted."""
-    app = get_app(store, req.params['appId'])
+    """deleteApplication: only inactive apps can be deleted (403 E0000056 with its cause, as recorded)."""
+    app = get_oidc_app(store, req.params['appId'])
     if app['status'] == 'ACTIVE':
-        raise errors.ApiError(400, 'E0000056', 'Delete application forbidden.')
+        raise errors.ApiError(403, 'E0000056', 'Delete application forbidden.',
+                              ['The application must be deactivated before deletion.'])
     del store.apps[app['id']]
     store.client_ids.pop(app['client_id'], None)
     for jti in [j for j, t in store.access_tokens.items() if t['app_id'] == app['id']]:
@@ -522,21 +611,21 @@ def delete_app(store, req):
 @route('POST', '/api/v1/apps/{appId}/lifecycle/activate', **APPS_MANAGE)
 def activate_app(store, req):
     """activateApplication."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     if app['status'] != 'ACTIVE':
         app['status'] = 'ACTIVE'
         _touch(app)
-    return Response(200)
+    return Response(200, {})
 
 
 @route('POST', '/api/v1/apps/{appId}/lifecycle/deactivate', **APPS_MANAGE)
 def deactivate_app(store, req):
     """deactivateApplication."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     if app['status'] != 'INACTIVE':
         app['status'] = 'INACTIVE'
         _touch(app)
-    return Response(200)
+    return Response(200, {})
 
 
 # -- JWKS credentials ------------------------------------------------------------------------
@@ -557,7 +646,8 @@ def list_keys(store, req):
 @route('POST', '/api/v1/apps/{appId}/credentials/jwks', **APPS_MANAGE)
 def add_key(store, req):
     """addJwk: duplicate kid, short RSA keys and more than 50 keys are rejected."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
+    require_super_admin_for_keys(store, req, app)
     if len(app['keys']) >= MAX_KEYS:
         raise _key_error("You can't create a new key. You have reached the maximum number of keys allowed (50). "
                          'To add another key, you must first delete an existing one.')
@@ -577,8 +667,9 @@ def read_key(store, req):
 @route('DELETE', '/api/v1/apps/{appId}/credentials/jwks/{keyId}', **APPS_MANAGE)
 def delete_key(store, req):
     """deletejwk: an ACTIVE key can't be deleted."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     key = _get_key(app, req.params['keyId'])
+    require_super_admin_for_keys(store, req, app)
     if key['status'] == 'ACTIVE':
         raise _key_error("You can't delete an active JSON Web Key. Deactivate the key before deleting it.")
     app['keys'].remove(key)
@@ -589,8 +680,9 @@ def delete_key(store, req):
 @route('POST', '/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate', **APPS_MANAGE)
 def activate_key(store, req):
     """activateOAuth2ClientJsonWebKey."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     key = _get_key(app, req.params['keyId'])
+    require_super_admin_for_keys(store, req, app)
     if key['status'] != 'ACTIVE':
         key['status'] = 'ACTIVE'
         key['lastUpdated'] = iso()
@@ -601,8 +693,9 @@ def activate_key(store, req):
 @route('POST', '/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate', **APPS_MANAGE)
 def deactivate_key(store, req):
     """deactivateOAuth2ClientJsonWebKey: the only ACTIVE key of a private_key_jwt client stays."""
-    app = get_app(store, req.params['appId'])
+    app = get_oidc_app(store, req.params['appId'])
     key = _get_key(app, req.params['keyId'])
+    require_super_admin_for_keys(store, req, app)
     if key['status'] == 'ACTIVE':
         others = [k for k in app['keys'] if k['status'] == 'ACTIVE' and k is not key]
         if not others and app['oauth']['token_endpoint_auth_method'] == 'private_key_jwt' \
@@ -657,7 +750,7 @@ def create_secret(store, req):
     secret = new_secret(value, status)
     app['secrets'].append(secret)
     _touch(app)
-    return Response(201, render_secret(req, app, secret, reveal=True))
+    return Response(201, render_secret(req, app, secret))
 
 
 @route('GET', '/api/v1/apps/{appId}/credentials/secrets/{secretId}', **APPS_READ)
@@ -706,7 +799,7 @@ def deactivate_secret(store, req):
 
 
 # -- scope consent grants --------------------------------------------------------------------
-def render_grant(req, app, grant):
+def render_grant(req, app, grant, embed=False):
     """OAuth2ScopeConsentGrant."""
     base = '%s/api/v1/apps/%s' % (req.org_url, app['id'])
     body = {
@@ -719,7 +812,7 @@ def render_grant(req, app, grant):
             'client': {'href': '%s/oauth2/v1/clients/%s' % (req.org_url, app['client_id']), 'title': app['label']},
         },
     }
-    if req.arg('expand') == 'scope':
+    if embed or req.arg('expand') == 'scope':
         body['_embedded'] = {'scope': {'id': grant['scopeId']}}
     return body
 
@@ -740,8 +833,8 @@ def list_grants(store, req):
 
 @route('POST', '/api/v1/apps/{appId}/grants', **GRANTS_MANAGE)
 def create_grant(store, req):
-    """grantConsentToScope: idempotent per scope (an existing grant is returned again)."""
-    app = get_app(store, req.params['appId'])
+    """grantConsentToScope: 200 with ``_embedded.scope``; granting a scope twice is an error."""
+    app = get_oidc_app(store, req.params['appId'])
     body = req.json_object()
     scope_id = body.get('scopeId')
     issuer = body.get('issuer')
@@ -754,15 +847,24 @@ def create_grant(store, req):
                                 % (issuer, req.org_url))
     if scope_id not in OKTA_SCOPES:
         raise errors.validation('scopeId', "scopeId: The scope '%s' isn't a valid Okta scope." % scope_id)
-    for grant in app['grants']:
-        if grant['scopeId'] == scope_id:
-            return Response(201, render_grant(req, app, grant))
+    if any(grant['scopeId'] == scope_id and grant['status'] == 'ACTIVE' for grant in app['grants']):
+        raise errors.validation('scopeId', ALREADY_GRANTED % scope_id)
     created = iso()
     grant = {'id': new_id('oag'), 'status': 'ACTIVE', 'created': created, 'lastUpdated': created,
              'createdBy': req.principal.actor(), 'issuer': req.org_url, 'scopeId': scope_id}
     app['grants'].append(grant)
     store.next_seq(grant['id'])
-    return Response(201, render_grant(req, app, grant))
+    _auto_assign_super_admin(store, app)
+    return Response(200, render_grant(req, app, grant, embed=True))
+
+
+def _auto_assign_super_admin(store, app):
+    """With clientPrivilegesSetting on, Okta makes a custom API service app a super admin once it has grants."""
+    if not store.client_privileges_setting or app['settings_oauth'].get('application_type') != 'service':
+        return
+    if any(a['type'] == 'SUPER_ADMIN' for a in app['roles']):
+        return
+    store.add_role_assignment(app['roles'], 'SUPER_ADMIN', 'CLIENT')
 
 
 @route('GET', '/api/v1/apps/{appId}/grants/{grantId}', **GRANTS_READ)

@@ -5,6 +5,7 @@ import re
 from . import errors
 from .catalog import role_allows
 from .oauth import authenticate_access_token, www_authenticate
+from .store import API_TOKEN_LIFETIME
 from .util import now
 
 
@@ -20,12 +21,16 @@ class Principal:
         self.token_type = token_type  # 'SSWS', 'Bearer' or 'DPoP'
 
     def role_assignments(self, store):
-        """Admin role assignments that apply to this caller."""
+        """Admin role assignments that apply to this caller, those inherited from groups included."""
         if self.user is not None:
-            return store.user_roles.get(self.user['id'], [])
+            return store.user_roles.get(self.user['id'], []) + store.inherited_roles(user_id=self.user['id'])
         if self.app is not None:
-            return self.app['roles']
+            return self.app['roles'] + store.inherited_roles(client_id=self.app['client_id'])
         return []
+
+    def is_super_admin(self, store):
+        """Whether an ACTIVE Super Administrator assignment applies to this caller."""
+        return any(a['type'] == 'SUPER_ADMIN' and a['status'] == 'ACTIVE' for a in self.role_assignments(store))
 
     def actor(self):
         """``createdBy``-style actor of this caller."""
@@ -60,6 +65,8 @@ def authenticate(store, req):
         user = store.users.get(record['userId'])
         if user is None or user['status'] != 'ACTIVE':
             raise errors.invalid_token()
+        if record.get('moving'):
+            record['expiresAt'] = now() + API_TOKEN_LIFETIME
         return Principal('ssws', user=user, token=record, token_type='SSWS')
     if scheme_lower in ('bearer', 'dpop') and credential:
         record, app = authenticate_access_token(store, req, scheme_lower, credential)
@@ -79,8 +86,8 @@ def authorize(store, req, route):
         if route.scopes and not principal.scopes.intersection(route.scopes):
             header = www_authenticate(req, principal.token_type, 'insufficient_scope',
                                       'The access token provided does not contain the required scopes.',
-                                      scope=route.scopes[0])
-            raise errors.forbidden(headers={'WWW-Authenticate': header})
+                                      scope=route.scopes[0], realm=req.org_url)
+            raise errors.insufficient_scope({'WWW-Authenticate': header})
     if route.auth != 'admin':
         return principal
     for assignment in principal.role_assignments(store):

@@ -100,7 +100,15 @@ CUSTOM_PERMISSION_PREFIX = {
 
 
 def role_allows(role_type, permissions, category, access):
-    """Whether a role (standard type, or CUSTOM with its permission list) allows ``access`` to ``category``."""
+    """Whether a role (standard type, or CUSTOM with its permission list) allows ``access`` to ``category``.
+
+    Granting and revoking Okta API scopes is reserved to super administrators, whatever else a role may do
+    with apps (Okta's "Implement OAuth for Okta" guide).
+    """
+    if category == 'appGrants' and access == 'manage':
+        return role_type == 'SUPER_ADMIN'
+    if category == 'orgSettings':
+        return role_type == 'SUPER_ADMIN' or (access == 'read' and role_type in ('ORG_ADMIN', 'READ_ONLY_ADMIN'))
     if role_type == 'CUSTOM':
         prefix = CUSTOM_PERMISSION_PREFIX.get(category)
         if prefix is None:

@@ -86,7 +86,8 @@ def health(sim, req):
     """Basic information about the running simulator."""
     del req
     return Response(200, {'status': 'ok', 'admin_user_id': sim.store.admin_user_id,
-                          'everyone_group_id': sim.store.everyone_group_id})
+                          'everyone_group_id': sim.store.everyone_group_id,
+                          'admins_group_id': sim.store.admins_group_id})
 
 
 @_control('POST', '/reset')
@@ -202,6 +203,60 @@ def expire_tokens(sim, req):
     return Response(200, {'expired': len(sim.store.access_tokens)})
 
 
+@_control('PUT', '/settings')
+def write_settings(sim, req):
+    """Org settings: ``app_quota`` (free-plan app limit, null for none) and ``client_privileges`` (the
+    clientPrivilegesSetting org setting)."""
+    body = _body(req)
+    if 'app_quota' in body:
+        quota = body['app_quota']
+        if quota is not None and (not isinstance(quota, int) or isinstance(quota, bool) or quota < 0):
+            raise errors.validation('app_quota', 'app_quota: The value must be a non-negative integer or null.')
+        sim.store.app_quota = quota
+    if 'client_privileges' in body:
+        if not isinstance(body['client_privileges'], bool):
+            raise errors.validation('client_privileges', 'client_privileges: The value must be a boolean.')
+        sim.store.client_privileges_setting = body['client_privileges']
+    return Response(200, {'app_quota': sim.store.app_quota,
+                          'client_privileges': sim.store.client_privileges_setting})
+
+
+@_control('POST', '/groups/{groupId}/roles')
+def assign_group_role(sim, req):
+    """Give a group a standard admin role (``{"type": ...}``); its members inherit it."""
+    store = sim.store
+    group = store.groups.get(req.params['groupId'])
+    if group is None:
+        raise errors.not_found('%s (UserGroup)' % req.params['groupId'])
+    role_type = _body(req).get('type')
+    if role_type not in STANDARD_ROLE_LABELS:
+        raise errors.validation('type', "type: Invalid role type '%s'." % role_type)
+    record = store.add_role_assignment(store.group_roles.setdefault(group['id'], []), role_type, 'GROUP')
+    return Response(201, record)
+
+
+@_control('POST', '/groups/{groupId}/members')
+def add_group_member(sim, req):
+    """Make a user (``{"user": id or login}``) or an OAuth client (``{"client_id": ...}``) hold the group's roles."""
+    store = sim.store
+    group = store.groups.get(req.params['groupId'])
+    if group is None:
+        raise errors.not_found('%s (UserGroup)' % req.params['groupId'])
+    body = _body(req)
+    if body.get('user'):
+        user = store.find_user(body['user'])
+        if user is None:
+            raise errors.not_found('%s (User)' % body['user'])
+        store.group_members.setdefault(group['id'], set()).add(user['id'])
+    elif body.get('client_id'):
+        if store.app_by_client_id(body['client_id']) is None:
+            raise errors.not_found('%s (Client)' % body['client_id'])
+        store.client_groups.setdefault(body['client_id'], set()).add(group['id'])
+    else:
+        raise errors.validation('user', 'user: Give a user or a client_id.')
+    return Response(204)
+
+
 @_control('GET', '/rate-limits')
 def read_limits(sim, req):
     """Current rate-limit window and per-bucket limits."""
@@ -219,8 +274,8 @@ def write_limits(sim, req):
         raise errors.validation('window_seconds', 'window_seconds: The value must be a positive number.')
     if not isinstance(limits, dict) or any(k not in sim.limiter.limits or not isinstance(v, int) or isinstance(v, bool)
                                            or v < 0 for k, v in limits.items()):
-        raise errors.validation('limits', 'limits: Buckets are apps, grants_roles, token and other, with integer '
-                                'limits.')
+        raise errors.validation('limits', 'limits: Buckets are %s, with integer limits.'
+                                % ', '.join(sorted(sim.limiter.limits)))
     sim.limiter.configure(window, limits)
     return Response(200, sim.limiter.snapshot())
 

@@ -134,11 +134,22 @@ def resolve(method, path):
     raise errors.not_found(path)
 
 
-def bucket_for(path):
-    """Rate-limit bucket of a path (also used for requests that match no route)."""
+_APP_INSTANCE = re.compile(r'^/api/v1/apps/[^/]+$')
+
+
+def bucket_for(path, method='GET'):
+    """Rate-limit bucket of a request (also for requests that match no route).
+
+    Okta counts per endpoint family and method: deleting an app has a counter of its own, apart from the
+    rest of ``/api/v1/apps``.
+    """
+    if method == 'DELETE' and _APP_INSTANCE.match(path):
+        return 'app_delete'
     for candidate in ROUTES:
         if candidate.regex.match(path):
             return candidate.bucket
+    if path.startswith('/api/v1/apps'):
+        return 'apps'
     return 'other'
 
 
@@ -168,14 +179,17 @@ def page_limit(req, default, maximum):
 def after_cursor(items, after, seq_of):
     """The ``items`` (ordered by creation) that come after the object ``after`` (the page cursor).
 
-    A cursor whose object was deleted since still works, by its creation sequence number.
+    A cursor whose object was deleted since still works, by its creation sequence number; a cursor that
+    names nothing the org ever had is 400 E0000029 "Invalid paging request.", as Okta answers.
     """
     if not after:
         return items
     ids = [item['id'] for item in items]
     if after in ids:
         return items[ids.index(after) + 1:]
-    cursor = seq_of.get(after, -1)
+    if after not in seq_of:
+        raise errors.invalid_paging()
+    cursor = seq_of[after]
     return [item for item in items if seq_of.get(item['id'], 0) > cursor]
 
 
@@ -190,13 +204,27 @@ def paginate(req, items, seq_of, render, default_limit=20, max_limit=200):
     page = items[:limit]
     resp = Response(200, [render(item) for item in page])
     base = req.org_url + req.path
-    resp.add_header('Link', '<%s>; rel="self"' % (base + ('?' + req.raw_query if req.raw_query else '')))
+    resp.add_header('Link', '<%s?%s>; rel="self"' % (base, link_query(req, req.arg('after'), limit)))
     if len(items) > limit:
-        query = {k: v[0] for k, v in req.query.items() if k != 'after'}
-        query['after'] = page[-1]['id']
-        query['limit'] = str(limit)
-        resp.add_header('Link', '<%s?%s>; rel="next"' % (base, urlencode(query)))
+        resp.add_header('Link', '<%s?%s>; rel="next"' % (base, link_query(req, page[-1]['id'], limit)))
     return resp
+
+
+# Query parameters Okta carries into its Link headers, in its order; others (useOptimization, ...) are dropped.
+LINK_PARAMS = ('q', 'filter', 'search', 'expand', 'sortBy', 'sortOrder')
+
+
+def link_query(req, after, limit):
+    """The normalised query of a Link header: ``after``, ``limit`` (always), then the known filters."""
+    pairs = []
+    if after:
+        pairs.append(('after', after))
+    pairs.append(('limit', str(limit)))
+    for name in LINK_PARAMS:
+        value = req.arg(name)
+        if value is not None:
+            pairs.append((name, value))
+    return urlencode(pairs)
 
 
 def starts_with(value, prefix):

@@ -77,8 +77,10 @@ def _require(store, req, category, access, scopes):
 
 # -- role assignments ------------------------------------------------------------------------
 def render_role(store, req, assignment, assignee_href):
-    """StandardRole or CustomRole."""
+    """StandardRole or CustomRole; a role inherited from a group names the group as its assignee."""
     body = {'id': assignment['id']}
+    if assignment.get('group_id'):
+        assignee_href = '%s/api/v1/groups/%s' % (req.org_url, assignment['group_id'])
     links = {'assignee': {'href': assignee_href}}
     if assignment['type'] == 'CUSTOM':
         role = store.iam_roles.get(assignment['role'])
@@ -145,7 +147,8 @@ def list_user_roles(store, req):
     """listAssignedRolesForUser."""
     user, assignments = _user_roles(store, req)
     href = '%s/api/v1/users/%s' % (req.org_url, user['id'])
-    return Response(200, [render_role(store, req, a, href) for a in assignments])
+    listed = assignments + store.inherited_roles(user_id=user['id'])
+    return Response(200, [render_role(store, req, a, href) for a in listed])
 
 
 @route('POST', '/api/v1/users/{userId}/roles', **ROLES_MANAGE)
@@ -160,7 +163,8 @@ def assign_user_role(store, req):
 def read_user_role(store, req):
     """getUserAssignedRole."""
     user, assignments = _user_roles(store, req)
-    record = _find_assignment(assignments, req.params['roleAssignmentId'])
+    record = _find_assignment(assignments + store.inherited_roles(user_id=user['id']),
+                              req.params['roleAssignmentId'])
     return Response(200, render_role(store, req, record, '%s/api/v1/users/%s' % (req.org_url, user['id'])))
 
 
@@ -170,6 +174,25 @@ def unassign_user_role(store, req):
     assignments = _user_roles(store, req)[1]
     assignments.remove(_find_assignment(assignments, req.params['roleAssignmentId']))
     return Response(204)
+
+
+@route('GET', '/api/v1/org/settings/clientPrivilegesSetting', category='orgSettings', access='read',
+       scopes=scopes_for('okta.orgs', 'read'))
+def read_client_privileges(store, req):
+    """getClientPrivilegesSetting ("Public client app admins" in the Admin Console)."""
+    return Response(200, {'clientPrivilegesSetting': store.client_privileges_setting})
+
+
+@route('PUT', '/api/v1/org/settings/clientPrivilegesSetting', category='orgSettings', access='manage',
+       scopes=scopes_for('okta.orgs', 'manage'))
+def write_client_privileges(store, req):
+    """assignClientPrivilegesSetting: when true, Okta makes custom API service apps super admins once granted scopes."""
+    body = req.json_object()
+    value = body.get('clientPrivilegesSetting')
+    if not isinstance(value, bool):
+        raise errors.validation('clientPrivilegesSetting', 'clientPrivilegesSetting: The value must be a boolean.')
+    store.client_privileges_setting = value
+    return Response(200, {'clientPrivilegesSetting': value})
 
 
 def _client(store, req):
@@ -183,23 +206,24 @@ def _client(store, req):
 def list_client_roles(store, req):
     """listRolesForClient."""
     app, href = _client(store, req)
-    return Response(200, [render_role(store, req, a, href) for a in app['roles']])
+    listed = app['roles'] + store.inherited_roles(client_id=app['client_id'])
+    return Response(200, [render_role(store, req, a, href) for a in listed])
 
 
 @route('POST', '/oauth2/v1/clients/{clientId}/roles', **ROLES_MANAGE)
 def assign_client_role(store, req):
-    """assignRoleToClient (200, as Okta documents it)."""
+    """assignRoleToClient: 201, as real Okta answers (the description says 200)."""
     app, href = _client(store, req)
     record = assign_role(store, app['roles'], req.json(), 'CLIENT')
-    return Response(200, render_role(store, req, record, href))
+    return Response(201, render_role(store, req, record, href))
 
 
 @route('GET', '/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}', **ROLES_READ)
 def read_client_role(store, req):
     """retrieveClientRole."""
     app, href = _client(store, req)
-    return Response(200, render_role(store, req, _find_assignment(app['roles'], req.params['roleAssignmentId']),
-                                     href))
+    listed = app['roles'] + store.inherited_roles(client_id=app['client_id'])
+    return Response(200, render_role(store, req, _find_assignment(listed, req.params['roleAssignmentId']), href))
 
 
 @route('DELETE', '/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}', **ROLES_MANAGE)
@@ -260,10 +284,13 @@ def render_api_token(req, record):
     """ApiToken metadata (never the token itself)."""
     base = '%s/api/v1/api-tokens/%s' % (req.org_url, record['id'])
     return {
-        'name': record['name'], 'userId': record['userId'], 'network': {'connection': 'ANYWHERE'},
-        'id': record['id'], 'clientName': record['clientName'], 'expiresAt': iso(record['expiresAt']),
-        'created': iso(record['created']), 'lastUpdated': iso(record['lastUpdated']),
-        '_link': {'self': {'href': base, 'hints': {'allow': ['GET', 'DELETE']}}},
+        'id': record['id'], 'name': record['name'], 'userId': record['userId'], 'clientName': record['clientName'],
+        'tokenWindow': record.get('tokenWindow', 'P30D'), 'network': {'connection': 'ANYWHERE'},
+        'expiresAt': iso(record['expiresAt']), 'created': iso(record['created']),
+        'lastUpdated': iso(record['lastUpdated']),
+        '_links': {'self': {'href': base, 'hints': {'allow': ['GET', 'DELETE']}},
+                   'user': {'href': '%s/api/v1/users/%s' % (req.org_url, record['userId']),
+                            'hints': {'allow': ['GET']}}},
     }
 
 
@@ -277,7 +304,7 @@ def _get_token(store, token_id):
     for record in _live_tokens(store):
         if record['id'] == token_id:
             return record
-    raise errors.not_found('%s (ApiToken)' % token_id)
+    raise errors.not_found('%s (Token)' % token_id)
 
 
 @route('GET', '/api/v1/api-tokens', **TOKENS_READ)

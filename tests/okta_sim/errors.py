@@ -6,16 +6,20 @@ from .util import new_id
 class ApiError(Exception):
     """An Okta management API error (``errorCode``, ``errorSummary``, ...)."""
 
-    def __init__(self, status, code, summary, causes=None, headers=None):
+    def __init__(self, status, code, summary, causes=None, headers=None, empty=False):
         super().__init__(summary)
         self.status = status
         self.code = code
         self.summary = summary
         self.causes = causes or []
         self.headers = headers or {}
+        # Some answers carry everything in headers (403 insufficient_scope has an empty body).
+        self.empty = empty
 
     def body(self):
-        """The JSON body Okta sends for this error."""
+        """The JSON body Okta sends for this error (None for an empty body)."""
+        if self.empty:
+            return None
         return {
             'errorCode': self.code,
             'errorSummary': self.summary,
@@ -59,6 +63,16 @@ def forbidden(headers=None):
 def invalid_token(headers=None):
     """401 E0000011."""
     return ApiError(401, 'E0000011', 'Invalid token provided', headers=headers)
+
+
+def insufficient_scope(headers):
+    """403 for an access token without the operation's scope: empty body, details in WWW-Authenticate."""
+    return ApiError(403, 'E0000006', 'insufficient_scope', headers=headers, empty=True)
+
+
+def invalid_paging():
+    """400 E0000029: an ``after`` cursor that names nothing."""
+    return ApiError(400, 'E0000029', 'Invalid paging request.', ['Invalid cursor.'])
 
 
 def rate_limited(headers=None):

@@ -1,5 +1,6 @@
 """Rate limits (fixed windows per bucket) and injected faults."""
 
+import math
 import re
 import threading
 import time
@@ -7,11 +8,19 @@ import time
 from .util import new_id
 
 DEFAULT_WINDOW = 60
-DEFAULT_LIMITS = {'apps': 600, 'grants_roles': 600, 'token': 600, 'other': 600}
+# Buckets: ``apps`` (/api/v1/apps... except deleting an app), ``app_delete`` (DELETE /api/v1/apps/{appId}),
+# ``grants_roles`` (app grants, user and client roles, /api/v1/iam), ``token`` (/oauth2/v1/token), ``other``.
+DEFAULT_LIMITS = {'apps': 600, 'app_delete': 600, 'grants_roles': 600, 'token': 600, 'other': 600}
+# Named sets of limits (``--rate-limit-profile``). ``default`` is generous so that tests never meet a limit;
+# ``small`` mimics a small real org, with the X-Rate-Limit-Limit values recorded from a developer org.
+PROFILES = {
+    'default': DEFAULT_LIMITS,
+    'small': {'apps': 10, 'app_delete': 50, 'grants_roles': 50, 'token': 150, 'other': 50},
+}
 
 
 class RateLimiter:
-    """Okta-like rate limits: a counter per bucket in fixed windows aligned on the epoch."""
+    """Okta-like rate limits: a counter per bucket; a bucket's window starts with its first request."""
 
     def __init__(self, window=DEFAULT_WINDOW, limits=None):
         self._lock = threading.Lock()
@@ -34,34 +43,32 @@ class RateLimiter:
         with self._lock:
             return {'window_seconds': self.window, 'limits': dict(self.limits)}
 
+    def _window(self, bucket, current):
+        """(start, count) of the bucket's current window; a new window starts with the first request after one ends."""
+        start, count = self._counters.get(bucket, (None, 0))
+        if start is None or current >= start + self.window:
+            return current, 0
+        return start, count
+
+    def _headers(self, bucket, start, count):
+        limit = self.limits.get(bucket, self.limits['other'])
+        return limit, [('X-Rate-Limit-Limit', str(limit)), ('X-Rate-Limit-Remaining', str(max(0, limit - count))),
+                       ('X-Rate-Limit-Reset', str(int(math.ceil(start + self.window))))]
+
     def hit(self, bucket):
         """Count one request; return (allowed, headers) with the X-Rate-Limit-* headers."""
         with self._lock:
-            current = time.time()
-            start = int(current // self.window * self.window)
-            reset = int(start + self.window)
-            window_start, count = self._counters.get(bucket, (start, 0))
-            if window_start != start:
-                count = 0
+            start, count = self._window(bucket, time.time())
             count += 1
             self._counters[bucket] = (start, count)
-            limit = self.limits.get(bucket, self.limits['other'])
-            headers = [('X-Rate-Limit-Limit', str(limit)),
-                       ('X-Rate-Limit-Remaining', str(max(0, limit - count))),
-                       ('X-Rate-Limit-Reset', str(reset))]
+            limit, headers = self._headers(bucket, start, count)
             return count <= limit, headers
 
     def headers(self, bucket):
         """Current X-Rate-Limit-* headers without counting a request."""
         with self._lock:
-            current = time.time()
-            start = int(current // self.window * self.window)
-            window_start, count = self._counters.get(bucket, (start, 0))
-            if window_start != start:
-                count = 0
-            limit = self.limits.get(bucket, self.limits['other'])
-            return [('X-Rate-Limit-Limit', str(limit)), ('X-Rate-Limit-Remaining', str(max(0, limit - count))),
-                    ('X-Rate-Limit-Reset', str(int(start + self.window)))]
+            start, count = self._window(bucket, time.time())
+            return self._headers(bucket, start, count)[1]
 
 
 class Fault:

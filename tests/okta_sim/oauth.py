@@ -8,6 +8,7 @@ from urllib.parse import unquote_plus
 import jwt
 
 from . import errors
+from .catalog import OKTA_SCOPES
 from .core import Response, route
 from .errors import OAuthError
 from .util import jwk_thumbprint, now, random_token, sha256_b64url
@@ -15,9 +16,11 @@ from .util import jwk_thumbprint, now, random_token, sha256_b64url
 ACCESS_TOKEN_LIFETIME = 3600
 CODE_LIFETIME = 300
 ASSERTION_MAX_LIFETIME = 3600
-CLOCK_SKEW = 60
 DPOP_IAT_WINDOW = 300
-DPOP_NONCE_LIFETIME = 24 * 3600
+# A new DPoP nonce every 24 hours; each one stays valid for three days.
+DPOP_NONCE_ROTATION = 24 * 3600
+DPOP_NONCE_LIFETIME = 3 * 24 * 3600
+ACCESS_TOKEN_TYP = 'application/okta-internal-at+jwt'
 JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 ASYMMETRIC_ALGS = ('RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512')
 HMAC_ALGS = ('HS256', 'HS384', 'HS512')
@@ -31,9 +34,9 @@ def _invalid_client(description=CLIENT_AUTH_FAILED):
     return OAuthError(401, 'invalid_client', description)
 
 
-def www_authenticate(req, scheme, error, description, scope=None):
-    """The WWW-Authenticate challenge Okta's resource server sends."""
-    parts = ['authorization_uri="%s/oauth2/v1/authorize"' % req.org_url, 'realm="%s"' % REALM]
+def www_authenticate(req, scheme, error, description, scope=None, realm=REALM):
+    """The WWW-Authenticate challenge Okta's resource server sends (``realm``: the org URL for insufficient_scope)."""
+    parts = ['authorization_uri="%s/oauth2/v1/authorize"' % req.org_url, 'realm="%s"' % realm]
     if scope:
         parts.append('scope="%s"' % scope)
     parts.append('error="%s"' % error)
@@ -101,9 +104,14 @@ def verify_dpop_proof(store, req, proof, access_token=None):
     return thumbprint, claims
 
 
-def _new_dpop_nonce(store):
-    nonce = random_token(32)
-    _remember(store.dpop_nonces, nonce, DPOP_NONCE_LIFETIME)
+def current_dpop_nonce(store):
+    """The nonce Okta hands out now: a new one every 24 hours, each valid for three days."""
+    current = now()
+    nonce, issued = store.dpop_nonce_current or (None, 0)
+    if nonce is None or current - issued >= DPOP_NONCE_ROTATION:
+        nonce = random_token(32)
+        store.dpop_nonce_current = (nonce, current)
+        _remember(store.dpop_nonces, nonce, DPOP_NONCE_LIFETIME)
     return nonce
 
 
@@ -119,7 +127,7 @@ def _token_endpoint_dpop(store, req):
     nonce = claims.get('nonce')
     if not nonce or store.dpop_nonces.get(nonce, 0) < now():
         raise OAuthError(400, 'use_dpop_nonce', 'Authorization server requires nonce in DPoP proof.',
-                         headers={'DPoP-Nonce': _new_dpop_nonce(store)})
+                         headers={'DPoP-Nonce': current_dpop_nonce(store)})
     return thumbprint, claims['jti']
 
 
@@ -156,7 +164,14 @@ def _assertion_claims(req, app, assertion, method):
     claims = None
     if method == 'private_key_jwt':
         kid = header.get('kid')
-        keys = [k for k in app['keys'] if k['status'] == 'ACTIVE' and k.get('kid') == kid and kid]
+        active = [k for k in app['keys'] if k['status'] == 'ACTIVE']
+        if kid:
+            keys = [k for k in active if k.get('kid') == kid]
+        else:
+            # Without a kid Okta tries the only active key; with several it can't choose.
+            keys = active if len(active) == 1 else []
+        if not keys and (kid or len(active) > 1):
+            raise _invalid_client('The client_assertion JWT kid is invalid.')
         if alg not in ASYMMETRIC_ALGS or not keys:
             raise _invalid_client('The client_assertion signature is invalid.')
         try:
@@ -185,12 +200,11 @@ def _assertion_claims(req, app, assertion, method):
     exp = claims.get('exp')
     if not isinstance(exp, (int, float)):
         raise _invalid_client("The client_assertion token must contain an 'exp' claim.")
-    if exp <= now() - CLOCK_SKEW:
+    # No clock slack either way: expired means expired, and more than an hour ahead is refused.
+    if exp <= now():
         raise _invalid_client('The client_assertion token is expired.')
-    if exp > now() + ASSERTION_MAX_LIFETIME + CLOCK_SKEW:
+    if exp > now() + ASSERTION_MAX_LIFETIME:
         raise _invalid_client('The client_assertion token has an expiration too far into the future.')
-    if not claims.get('jti'):
-        raise _invalid_client("The client_assertion token must contain a 'jti' claim.")
     return claims
 
 
@@ -235,8 +249,9 @@ def authenticate_client(store, req, form):
         _check_secret(app, secret)
     elif method in ('private_key_jwt', 'client_secret_jwt'):
         claims = _assertion_claims(req, app, assertion, method)
-        jti = claims['jti']
-        if ('assertion', client_id, jti) in store.used_assertion_jtis:
+        # jti is optional; when sent, it is single use.
+        jti = claims.get('jti')
+        if jti and ('assertion', client_id, jti) in store.used_assertion_jtis:
             raise _invalid_client('The client_assertion token has already been used.')
     return app, jti
 
@@ -244,6 +259,11 @@ def authenticate_client(store, req, form):
 # -- tokens ----------------------------------------------------------------------------------
 def _sign(store, claims):
     return jwt.encode(claims, store.signing_key, algorithm='RS256', headers={'kid': store.signing_kid})
+
+
+def _sign_access_token(store, claims):
+    return jwt.encode(claims, store.signing_key, algorithm='RS256',
+                      headers={'kid': store.signing_kid, 'typ': ACCESS_TOKEN_TYP})
 
 
 def issue_access_token(store, req, app, scopes, user_id=None, jkt=None):
@@ -260,7 +280,7 @@ def issue_access_token(store, req, app, scopes, user_id=None, jkt=None):
         claims['uid'] = user['id']
     if jkt:
         claims['cnf'] = {'jkt': jkt}
-    token = _sign(store, claims)
+    token = _sign_access_token(store, claims)
     store.access_tokens[jti] = {
         'jti': jti, 'app_id': app['id'], 'client_id': app['client_id'], 'user_id': user_id,
         'scopes': list(scopes), 'exp': issued + ACCESS_TOKEN_LIFETIME, 'jkt': jkt,
@@ -293,14 +313,19 @@ def _granted_scopes(app):
 
 
 def _client_credentials(app, form):
+    """Scopes of a client-credentials token: those not granted are dropped silently, as Okta does."""
     requested = form.get('scope', '').split()
     if not requested:
-        raise OAuthError(400, 'invalid_scope', 'No scopes were requested.')
+        raise OAuthError(400, 'invalid_scope', "The authorization server resource does not have any configured "
+                         "default scopes, 'scope' must be provided.")
+    if any(s not in OKTA_SCOPES for s in requested):
+        raise OAuthError(400, 'invalid_scope', 'One or more scopes are not configured for the authorization server '
+                         'resource.')
     granted = _granted_scopes(app)
-    missing = [s for s in requested if s not in granted]
-    if missing:
-        raise OAuthError(400, 'invalid_scope', 'The following scopes are not allowed: %s' % ', '.join(missing))
-    return requested, None
+    allowed = [s for s in requested if s in granted]
+    if not allowed:
+        raise OAuthError(400, 'consent_required', 'You are not allowed any of the requested scopes.')
+    return allowed, None
 
 
 def _authorization_code(store, app, form):
@@ -391,7 +416,10 @@ def token_endpoint(store, req):
         body['refresh_token'] = refresh_token
     if user and 'openid' in scopes:
         body['id_token'] = _id_token(store, req, app, user, scopes)
-    return Response(200, body, [('Cache-Control', 'no-cache, no-store'), ('Pragma', 'no-cache')])
+    headers = [('Cache-Control', 'no-cache, no-store'), ('Pragma', 'no-cache')]
+    if jkt:
+        headers.append(('DPoP-Nonce', current_dpop_nonce(store)))
+    return Response(200, body, headers)
 
 
 # -- resource-side verification --------------------------------------------------------------

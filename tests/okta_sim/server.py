@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from . import apps, directory, oauth  # noqa: F401  pylint: disable=unused-import
 from . import authz, control, core, errors
 from .certs import write_certificates
-from .limits import DEFAULT_LIMITS, DEFAULT_WINDOW, FaultInjector, RateLimiter
+from .limits import DEFAULT_LIMITS, DEFAULT_WINDOW, PROFILES, FaultInjector, RateLimiter
 from .store import Store
 from .util import dumps, iso
 
@@ -192,7 +192,7 @@ class Simulator:
     def handle(self, req):
         """Run an Okta API request through rate limits, routing, auth and the handler."""
         req.page_size = self.page_size
-        bucket = core.bucket_for(req.path)
+        bucket = core.bucket_for(req.path, req.method)
         allowed, limit_headers = self.limiter.hit(bucket)
         if not allowed:
             err = errors.rate_limited()
@@ -226,7 +226,7 @@ class Simulator:
             else:
                 body = errors.ApiError(fault.status, 'E0000001', 'Api validation failed: fault').body()
         names = {k.lower() for k in fault.headers}
-        headers = [h for h in self.limiter.headers(core.bucket_for(req.path)) if h[0].lower() not in names]
+        headers = [h for h in self.limiter.headers(core.bucket_for(req.path, req.method)) if h[0].lower() not in names]
         headers += [(k, str(v)) for k, v in fault.headers.items()]
         return core.Response(fault.status, body, headers)
 
@@ -345,9 +345,13 @@ def parse_args(argv):
                         help='rate-limit window in seconds (default 60)')
     parser.add_argument('--page-size', type=_positive_int, default=None,
                         help='largest page of the paginated lists (default: the limits Okta applies)')
-    for bucket, limit in DEFAULT_LIMITS.items():
-        parser.add_argument('--rate-limit-' + bucket.replace('_', '-'), type=int, default=limit, dest='limit_' + bucket,
-                            help='requests per window for the %s bucket (default %d)' % (bucket, limit))
+    parser.add_argument('--rate-limit-profile', choices=sorted(PROFILES), default='default',
+                        help="named limits: 'default' (600 per bucket) or 'small' (a small real org)")
+    for bucket in DEFAULT_LIMITS:
+        parser.add_argument('--rate-limit-' + bucket.replace('_', '-'), type=int, default=None, dest='limit_' + bucket,
+                            help='requests per window for the %s bucket (default: from the profile)' % bucket)
+    parser.add_argument('--app-quota', type=_positive_int, default=None,
+                        help='refuse new apps past this many (free plans), not counting the built-in apps')
     return parser.parse_args(argv)
 
 
@@ -363,8 +367,11 @@ def main(argv=None):
     exchange_log = args.exchange_log
     if not exchange_log and os.environ.get('OKTA_SIM_EXCHANGE_LOG_DIR'):
         exchange_log = os.path.join(os.environ['OKTA_SIM_EXCHANGE_LOG_DIR'], 'exchanges-%d.jsonl' % os.getpid())
-    limiter = RateLimiter(args.rate_limit_window, {b: getattr(args, 'limit_' + b) for b in DEFAULT_LIMITS})
+    limits = dict(PROFILES[args.rate_limit_profile])
+    limits.update({b: getattr(args, 'limit_' + b) for b in DEFAULT_LIMITS if getattr(args, 'limit_' + b) is not None})
+    limiter = RateLimiter(args.rate_limit_window, limits)
     store = Store(admin_token=args.api_token)
+    store.startup_app_quota = store.app_quota = args.app_quota
     sim = Simulator(store, limiter, exchange_log, page_size=args.page_size)
     server = SimServer((args.host, args.port), context, sim)
     thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.2}, daemon=True)
@@ -384,6 +391,7 @@ def main(argv=None):
         'admin_user_id': store.admin_user_id,
         'admin_login': store.admin_login,
         'everyone_group_id': store.everyone_group_id,
+        'admins_group_id': store.admins_group_id,
         'state_dir': state_dir,
         'exchange_log': os.path.abspath(exchange_log) if exchange_log else None,
     }

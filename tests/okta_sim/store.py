@@ -28,6 +28,10 @@ class Store:
         self.admin_token = admin_token or '00' + random_token(40)
         self.admin_token_id = new_id('00T')
         self.everyone_group_id = new_id('00g')
+        self.admins_group_id = new_id('00g')
+        self.builtin_app_ids = {'saasure': new_id('0oa'), 'okta_enduser': new_id('0oa')}
+        # The free-plan app quota given at start (``--app-quota``); a reset comes back to it.
+        self.startup_app_quota = None
         self._counter = itertools.count(1)
         self.seq_of = {}
         self.reset()
@@ -63,6 +67,12 @@ class Store:
             self.used_assertion_jtis = {}
             self.used_dpop_jtis = {}
             self.dpop_nonces = {}
+            self.dpop_nonce_current = None
+            self.group_roles = {}
+            self.group_members = {}
+            self.client_groups = {}
+            self.client_privileges_setting = False
+            self.app_quota = self.startup_app_quota
             self.log_events = []
             self._seed()
 
@@ -70,11 +80,39 @@ class Store:
         created = now() - 86400
         self.add_group('Everyone', 'All users in your organization', group_type='BUILT_IN',
                        group_id=self.everyone_group_id, created=created)
+        self.add_group('Okta Administrators', 'Okta manages this group, which contains all administrators in your '
+                       'organization.', group_type='BUILT_IN', group_id=self.admins_group_id, created=created)
+        for name, label in (('saasure', 'Okta Admin Console'), ('okta_enduser', 'Okta Dashboard')):
+            self._seed_builtin_app(name, label, created)
         self.add_user(self.admin_login, 'Sim', 'Admin', roles=['SUPER_ADMIN'],
                       user_id=self.admin_user_id, created=created)
         self.add_api_token(self.admin_user_id, 'Okta simulator admin token', token=self.admin_token,
                            token_id=self.admin_token_id, created=created)
         self._seed_logs(created)
+
+    def _seed_builtin_app(self, name, label, created):
+        """An app every org has: OIDC sign-on, but no OAuth client of its own."""
+        app_id = self.builtin_app_ids[name]
+        self.apps[app_id] = {
+            'id': app_id, 'builtin': name, 'client_id': None, 'status': 'ACTIVE', 'created': iso(created),
+            'lastUpdated': iso(created), 'label': label, 'keys': [], 'secrets': [], 'grants': [], 'roles': [],
+            'groups': {}, 'oauth': {'token_endpoint_auth_method': 'none'}, 'settings_oauth': {}, 'settings_extra': {},
+            'profile': None,
+            'accessibility': None, 'visibility': None, 'app_link_id': new_id('aln'),
+        }
+        self.next_seq(app_id)
+
+    def inherited_roles(self, user_id=None, client_id=None):
+        """Role assignments a user or client holds through its groups (``assignmentType: GROUP``)."""
+        if user_id is not None:
+            groups = [g for g, members in self.group_members.items() if user_id in members]
+        else:
+            groups = list(self.client_groups.get(client_id, ()))
+        result = []
+        for group_id in groups:
+            for assignment in self.group_roles.get(group_id, []):
+                result.append(dict(assignment, group_id=group_id))
+        return result
 
     def _seed_logs(self, created):
         admin = self.users[self.admin_user_id]
@@ -168,8 +206,11 @@ class Store:
             'clientName': client_name,
             'created': created,
             'lastUpdated': created,
-            'expiresAt': expires_at if expires_at is not None else created + API_TOKEN_LIFETIME + 86400,
+            'expiresAt': expires_at if expires_at is not None else created + API_TOKEN_LIFETIME,
             'revoked': revoked,
+            # Okta moves expiresAt to "last use + tokenWindow" on every use; a fixed expiry (control API) stays.
+            'tokenWindow': 'P30D',
+            'moving': expires_at is None,
         }
         self.api_tokens[record['id']] = record
         self.token_index[token] = record['id']

@@ -208,13 +208,13 @@ class Sim:
         for scope in scopes:
             resp = self.admin.post('/api/v1/apps/%s/grants' % app['id'], json={'issuer': self.org_url,
                                                                                'scopeId': scope})
-            assert resp.status_code == 201, resp.text
+            assert resp.status_code == 200, resp.text
 
     def assign_client_role(self, app, role_type):
         """Give an app's client a standard admin role."""
         resp = self.admin.post('/oauth2/v1/clients/%s/roles' % app['credentials']['oauthClient']['client_id'],
                                json={'type': role_type})
-        assert resp.status_code == 200, resp.text
+        assert resp.status_code == 201, resp.text
         return resp.json()
 
     def service_token(self, app, keys, scopes):

@@ -18,13 +18,13 @@ def test_create_web_app_fills_okta_defaults(sim):
     assert len(oauth['client_secret']) == 64
     settings = app['settings']['oauthClient']
     assert settings['consent_method'] == 'TRUSTED'
-    assert settings['issuer_mode'] == 'ORG_URL'
+    assert settings['issuer_mode'] == 'DYNAMIC'
     assert settings['wildcard_redirect'] == 'DISABLED'
     assert settings['dpop_bound_access_tokens'] is False
     assert settings['idp_initiated_login'] == {'mode': 'DISABLED', 'default_scope': []}
     assert settings['response_types'] == ['code']
     assert settings['grant_types'] == ['authorization_code', 'refresh_token']
-    assert settings['refresh_token'] == {'rotation_type': 'STATIC', 'leeway': 30}
+    assert settings['refresh_token'] == {'rotation_type': 'STATIC'}  # no leeway unless sent
     links = app['_links']
     assert links['deactivate']['href'] == '%s/api/v1/apps/%s/lifecycle/deactivate' % (sim.org_url, app['id'])
     assert links['groups']['href'].startswith(sim.org_url)
@@ -102,7 +102,7 @@ def test_validation_rules(sim, keys):
     del missing_label['label']
     resp = sim.admin.post('/api/v1/apps', json=missing_label, invalid='label is required')
     assert resp.status_code == 400 and resp.json()['errorSummary'] == 'Api validation failed: label'
-    assert sim.admin.get('/api/v1/apps').json() == []
+    assert [a['label'] for a in sim.admin.get('/api/v1/apps').json()] == ['Okta Admin Console', 'Okta Dashboard']
 
 
 def test_unknown_app_is_404(sim):
@@ -121,6 +121,7 @@ def test_list_search_and_pagination(sim):
     assert [a['label'] for a in sim.admin.get('/api/v1/apps', params={'q': 'BETA'}).json()] == ['beta one']
     by_name = sim.admin.get('/api/v1/apps', params={'q': 'oidc'}).json()
     assert len(by_name) == 7
+    labels = ['Okta Admin Console', 'Okta Dashboard'] + labels
 
     seen = []
     resp = sim.admin.get('/api/v1/apps', params={'limit': 3})
@@ -136,11 +137,11 @@ def test_list_search_and_pagination(sim):
         resp = sim.admin.get(next_url)
     assert seen == labels
     default_page = sim.admin.get('/api/v1/apps')
-    assert 'next' not in default_page.links and len(default_page.json()) == 7
+    assert 'next' not in default_page.links and len(default_page.json()) == 9
 
 
 def test_default_limit_is_20_and_max_200(sim):
-    for index in range(21):
+    for index in range(19):  # and the two built-in apps
         sim.create_app('service', label='Many %02d' % index)
     first = sim.admin.get('/api/v1/apps')
     assert len(first.json()) == 20 and 'next' in first.links
@@ -152,8 +153,8 @@ def test_links_follow_host_header(sim):
     app = sim.create_app('web')
     host = 'login.custom-domain.example'
     resp = sim.admin.get('/api/v1/apps', headers={'Host': host})
-    assert resp.links['self']['url'] == 'https://%s/api/v1/apps' % host
-    assert resp.json()[0]['_links']['groups']['href'] == 'https://%s/api/v1/apps/%s/groups' % (host, app['id'])
+    assert resp.links['self']['url'] == 'https://%s/api/v1/apps?limit=20' % host
+    assert resp.json()[-1]['_links']['groups']['href'] == 'https://%s/api/v1/apps/%s/groups' % (host, app['id'])
 
 
 def test_replace_app(sim):
@@ -188,11 +189,12 @@ def test_replace_switches_to_dpop_and_back(sim):
 def test_lifecycle_and_delete(sim):
     app = sim.create_app('web')
     refused = sim.admin.delete('/api/v1/apps/' + app['id'])
-    assert refused.status_code == 400
+    assert refused.status_code == 403
     assert refused.json()['errorCode'] == 'E0000056'
     assert refused.json()['errorSummary'] == 'Delete application forbidden.'
+    assert refused.json()['errorCauses'] == [{'errorSummary': 'The application must be deactivated before deletion.'}]
     resp = sim.admin.post('/api/v1/apps/%s/lifecycle/deactivate' % app['id'])
-    assert resp.status_code == 200 and resp.content == b''
+    assert resp.status_code == 200 and resp.json() == {}
     assert sim.admin.get('/api/v1/apps/' + app['id']).json()['status'] == 'INACTIVE'
     assert sim.admin.post('/api/v1/apps/%s/lifecycle/activate' % app['id']).status_code == 200
     assert sim.admin.get('/api/v1/apps/' + app['id']).json()['status'] == 'ACTIVE'

@@ -59,7 +59,7 @@ def test_invalid_fault_is_rejected(sim):
 
 def test_rate_limits(sim):
     assert sim.control('GET', '/rate-limits') == {'window_seconds': 60, 'limits': {
-        'apps': 600, 'grants_roles': 600, 'token': 600, 'other': 600}}
+        'apps': 600, 'app_delete': 600, 'grants_roles': 600, 'token': 600, 'other': 600}}
     resp = sim.admin.get('/api/v1/users/me')
     assert resp.headers['X-Rate-Limit-Limit'] == '600'
     assert int(resp.headers['X-Rate-Limit-Reset']) > time.time() - 1

@@ -77,10 +77,11 @@ def test_groups(sim):
     assert everyone['type'] == 'BUILT_IN' and everyone['profile']['name'] == 'Everyone'
     group = sim.control('POST', '/groups', {'name': 'Engineering', 'description': 'Builders'})
     assert group['type'] == 'OKTA_GROUP'
-    assert [g['profile']['name'] for g in sim.admin.get('/api/v1/groups').json()] == ['Everyone', 'Engineering']
+    assert [g['profile']['name'] for g in sim.admin.get('/api/v1/groups').json()] == [
+        'Everyone', 'Okta Administrators', 'Engineering']
     assert [g['id'] for g in sim.admin.get('/api/v1/groups', params={'q': 'eng'}).json()] == [group['id']]
     built_in = sim.admin.get('/api/v1/groups', params={'search': 'type eq "BUILT_IN"'}).json()
-    assert [g['id'] for g in built_in] == [everyone['id']]
+    assert [g['id'] for g in built_in] == [everyone['id'], sim.info['admins_group_id']]
     assert sim.admin.get('/api/v1/groups/00gNoSuchGroup000000').status_code == 404
 
 

@@ -77,10 +77,17 @@ def test_assertion_needs_an_active_key(sim, keys):
 
 def test_scopes_must_be_granted(sim, keys):
     app = _service(sim, keys)
+    # Scopes not granted are dropped silently: the token carries the rest, and says so in `scope`.
     resp = _assert_request(sim, keys, app, scope='okta.apps.read okta.users.manage')
-    assert resp.status_code == 400
-    assert resp.json() == {'error': 'invalid_scope',
-                           'error_description': 'The following scopes are not allowed: okta.users.manage'}
+    assert resp.status_code == 200 and resp.json()['scope'] == 'okta.apps.read'
+    claims = jwt.decode(resp.json()['access_token'], options={'verify_signature': False})
+    assert claims['scp'] == ['okta.apps.read']
+    none_granted = _assert_request(sim, keys, app, scope='okta.users.manage okta.logs.read')
+    assert none_granted.status_code == 400
+    assert none_granted.json() == {'error': 'consent_required',
+                                   'error_description': 'You are not allowed any of the requested scopes.'}
+    unknown = _assert_request(sim, keys, app, scope='okta.nothing.read')
+    assert unknown.status_code == 400 and unknown.json()['error'] == 'invalid_scope'
     empty = _assert_request(sim, keys, app, scope='')
     assert empty.status_code == 400 and empty.json()['error'] == 'invalid_scope'
 

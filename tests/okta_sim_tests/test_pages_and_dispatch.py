@@ -41,7 +41,7 @@ def test_default_pages_are_unchanged(sim):
     for name in ('Ops', 'Dev', 'QA'):
         sim.control('POST', '/groups', {'name': name})
     resp = sim.admin.get('/api/v1/groups')
-    assert len(resp.json()) == 4 and 'next' not in resp.links
+    assert len(resp.json()) == 5 and 'next' not in resp.links  # with Everyone and Okta Administrators
     assert len(sim.admin.get('/api/v1/groups', params={'limit': 2}).json()) == 2
 
 
@@ -69,8 +69,8 @@ def test_page_size_caps_every_paginated_list_but_not_the_system_log(tmp_path):
                  for i in range(3)]
 
         pages, queries = follow(client, '/api/v1/groups?limit=200')
-        assert [len(p) for p in pages] == [2, 2, 1]
-        assert sum(pages, []) == [info['everyone_group_id']] + groups
+        assert [len(p) for p in pages] == [2, 2, 2]
+        assert sum(pages, []) == [info['everyone_group_id'], info['admins_group_id']] + groups
         assert all('limit=2' in q for q in queries)
 
         pages, _queries = follow(client, '/api/v1/iam/roles')

@@ -75,7 +75,7 @@ def test_token_audience_and_issuer_follow_host(sim, keys):
     assert custom.status_code == 200, custom.text
     grant = sim.admin.post('/api/v1/apps/%s/grants' % app['id'], headers={'Host': host},
                            json={'issuer': 'https://' + host, 'scopeId': 'okta.apps.manage'})
-    assert grant.status_code == 201 and grant.json()['issuer'] == 'https://' + host
+    assert grant.status_code == 200 and grant.json()['issuer'] == 'https://' + host
 
 
 def test_exchange_log_never_holds_credentials(sim):

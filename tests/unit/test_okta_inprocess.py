@@ -29,7 +29,7 @@ def test_seeded_like_the_simulator_and_seeding_stays_out_of_the_log(okta):
     okta.add_user("someone@example.com", roles=["READ_ONLY_ADMIN"])
     assert okta.requests == [] and okta.sim_log() == []
     groups = okta.get("/api/v1/groups")
-    assert [g["profile"]["name"] for g in groups] == ["Everyone", "Group"]
+    assert [g["profile"]["name"] for g in groups] == ["Everyone", "Okta Administrators", "Group"]
     assert okta.requests == []
 
 
@@ -42,7 +42,7 @@ def test_lists_come_two_per_page_with_next_links(okta):
         resp = session.get(url)
         pages.append([g["profile"]["name"] for g in resp.json()])
         url = resp.links.get("next", {}).get("url")
-    assert pages == [["Everyone", "g0"], ["g1", "g2"], ["g3"]]
+    assert pages == [["Everyone", "Okta Administrators"], ["g0", "g1"], ["g2", "g3"]]
     assert [(c.method, c.path, c.status) for c in okta.requests] == [("GET", "/api/v1/groups", 200)] * 3
     assert okta.requests[1].query == {"after": okta.requests[0].response[-1]["id"], "limit": "2"}
 
@@ -93,4 +93,4 @@ def test_page_size_none_keeps_okta_pages():
     for index in range(4):
         org.add_group("g%d" % index)
     status, groups = org.api("GET", "/api/v1/groups")
-    assert status == 200 and len(groups) == 5
+    assert status == 200 and len(groups) == 6  # with Everyone and Okta Administrators

@@ -80,3 +80,13 @@ def test_missing_app_error_says_how_it_was_looked_up(server, client):
     with pytest.raises(OktaLookupError) as err:
         apps.require_app(client, app_id="0oaGone")
     assert "id '0oaGone'" in str(err.value)
+
+
+def test_built_in_apps_without_an_oauth_client_are_skipped(server, client):
+    built_in = {"id": "0oaAdminConsole", "label": "Okta Admin Console", "name": "saasure",
+                "credentials": {"signing": {}}}
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[built_in, _app("0oa7", "Okta Admin Console")]))
+    assert [a["id"] for a in apps.find_apps_by_label(client, "Okta Admin Console")] == ["0oa7"]
+    server.on("GET", "/api/v1/apps/nothing", dict(status=404, body={"errorCode": "E0000007", "errorSummary": "Not found"}))
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[built_in]))
+    assert apps.find_app(client, client_id="nothing") is None

@@ -18,6 +18,7 @@ import datetime
 import json
 
 import jwt
+import jwt
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test as ct
@@ -121,6 +122,10 @@ def test_client_credentials_pass_runs_each_step_in_order(okta):
     assert no_writes(okta)
 
 
+def jwt_header(token):
+    return jwt.get_unverified_header(token)
+
+
 def test_extra_scopes_are_requested_with_the_minimum(okta):
     service_app(okta, grants=["okta.logs.read", "okta.schemas.read", "okta.users.read"])
     test = cc(okta, scopes=["okta.users.read", "okta.logs.read"])
@@ -189,7 +194,9 @@ def test_invalid_client_without_management_credentials_lists_likely_causes(okta)
     (None, dict(private_key=OTHER_PEM, private_key_id="k9"), "Unknown kid", "Use the key ID shown in the Public keys"),
     # Okta keeps one key of a private_key_jwt app active: k1 is inactive beside another key.
     ("inactive", dict(), "Inactive key: the public key 'k1' is registered but INACTIVE", "Actions > Activate"),
-    (None, dict(private_key_id=None), "The private key matches the active public key 'k1'", "Set private_key_id to 'k1'"),
+    # Without a key ID Okta tries the only active key; with two active keys it answers "kid is invalid".
+    ("two-active", dict(private_key_id=None), "The private key matches the active public key 'k1'",
+     "Set private_key_id to 'k1'"),
 ])
 def test_invalid_client_diagnosed_from_the_apps_public_keys(okta, keys, params, detail_start, advice_part):
     if keys == "inactive":
@@ -197,6 +204,8 @@ def test_invalid_client_diagnosed_from_the_apps_public_keys(okta, keys, params, 
         k1 = [k for k in okta.keys(app["id"]) if k["kid"] == "k1"][0]
         status, _body = okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app["id"], k1["id"]))
         assert status == 200
+    elif keys == "two-active":
+        service_app(okta, keys=[key(), key(THIRD_PEM, "k3")])
     else:
         service_app(okta)
     test = cc(okta, mgmt=True, **params)
@@ -552,12 +561,29 @@ def test_failure_message_groups_checks_with_the_same_advice():
     assert ct.sentence("done") == "done." and ct.sentence("done.") == "done."
 
 
+def test_assertion_without_key_id_works_with_one_active_key(okta):
+    service_app(okta)
+    test = cc(okta, private_key_id=None)
+    assert test.ok
+    assert "kid" not in jwt_header(okta.requests[0].body["client_assertion"])
+
+
+def test_kid_is_invalid_is_explained_with_two_active_keys(okta):
+    service_app(okta, keys=[key(), key(THIRD_PEM, "k3")])
+    test = cc(okta, private_key_id=None)
+    token = check(test, "token")
+    assert not token["ok"] and "kid is invalid" in token["detail"]
+    assert "more than one active public key" in token["advice"]
+
+
 def test_no_scope_granted_stops_after_the_token(okta):
     service_app(okta, grants=[])
     test = cc(okta)
     assert names(test) == ["okta_domain", "private_key", "token"]
     assert test.missing_scopes == ["okta.logs.read", "okta.schemas.read"]
-    assert check(test, "token")["advice"].startswith("Grant okta.logs.read, okta.schemas.read on the Okta API Scopes tab")
+    token = check(test, "token")
+    assert token["advice"].startswith("Grant okta.logs.read, okta.schemas.read on the Okta API Scopes tab")
+    assert "consent_required" in token["detail"] and "None of the requested scopes" in token["detail"]
 
 
 def test_management_credentials_without_permission_are_reported(okta):

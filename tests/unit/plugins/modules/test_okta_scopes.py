@@ -77,8 +77,9 @@ def test_grants_missing_scopes_with_the_org_issuer(okta, app):
 
 def test_default_management_scopes(okta, app):
     # With OAuth 2.0 management credentials and no auth_scopes, the module asks for these scopes.
+    # Only a super administrator may grant scopes (real Okta), so the management app holds that role.
     management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"],
-                                     roles=["APP_ADMIN"])
+                                     roles=["SUPER_ADMIN"])
     kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
     assert kind == "exit" and result["added"] == ["okta.logs.read"]
     token_requests = okta.token_requests()
@@ -289,3 +290,12 @@ def test_a_grant_whose_answer_is_lost_is_not_reported_as_nothing_changed(okta, a
     assert result["okta_error"]["kind"] == "connect"
     # A write whose outcome is unknown is never simply sent again.
     assert [(c.method, c.path) for c in okta.writes] == [("POST", GRANTS % app["id"])]
+
+
+def test_granting_needs_a_super_administrator(okta, app):
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"],
+                                     roles=["APP_ADMIN"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "fail"
+    assert "Super Administrator" in result["msg"]
+    assert "only super administrators can grant and revoke Okta API scopes" in result["msg"]

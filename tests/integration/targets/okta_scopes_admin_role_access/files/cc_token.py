@@ -4,7 +4,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Request a client credentials token for an app and read the System Log and the user schema with it.
 
-Uses the collection's own client (plugins/module_utils/_okta_client.py, loaded from its file, so no
+Uses the collection's own client (plugins/module_utils/_okta_transport.py, imported from this checkout, so no
 collection path is needed). Prints one JSON object and never the token itself:
 
     {"token": "issued" | "refused", "oauth_error": ..., "error": ..., "scopes": [...],
@@ -16,22 +16,24 @@ Usage: cc_token.py --domain D --client-id C --key PEM_PATH --kid KID [--ca CA] -
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
+import types
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..', '..'))
 READS = {'logs': '/api/v1/logs?limit=1', 'user_schema': '/api/v1/meta/schemas/user/default'}
 
 
 def load_client_module():
-    """Import _okta_client.py from the collection checkout."""
-    path = os.path.join(ROOT, 'plugins', 'module_utils', '_okta_client.py')
-    spec = importlib.util.spec_from_file_location('okta_client_for_tests', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The collection's client, errors and key helpers, imported as identity.okta from this checkout."""
+    for root in (os.path.join(ROOT, 'collections'), os.path.dirname(os.path.dirname(os.path.dirname(ROOT)))):
+        if os.path.isdir(os.path.join(root, 'ansible_collections', 'identity', 'okta')) and root not in sys.path:
+            sys.path.insert(0, root)
+    # pylint: disable=import-outside-toplevel
+    from ansible_collections.identity.okta.plugins.module_utils import _okta_credentials, _okta_errors, _okta_transport
+    return types.SimpleNamespace(OktaClient=_okta_transport.OktaClient, load_private_key=_okta_credentials.load_private_key,
+                                 OktaApiError=_okta_errors.OktaApiError, scrub=_okta_errors.scrub)
 
 
 def main():
