@@ -51,6 +51,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     derived_response_types,
     differing_fields,
     MARKER_KEY,
+    app_client_id,
     describe_app,
     find_app,
     get_app,
@@ -440,7 +441,9 @@ class AppIntegrationEngine(OktaEngine):
         body = build_create_body(fields, jwks=in_body, client_id=params["client_id"])
         created = self.write("created app '%s'" % params["label"], create_app, body, view["status"] != "INACTIVE")
         app_id = created["id"]
+        # Known from now on, also if a later step fails: a hand-off of the issued secret needs the client ID.
         self.result["app"] = dict(id=app_id, label=created.get("label"))
+        self.result["client_id"] = app_client_id(created) or app_id
         secret = ((created.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
         if secret:
             self.issued(secret)
