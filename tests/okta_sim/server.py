@@ -142,10 +142,13 @@ class Simulator:
 
     def record(self, seq, req, status, exchange):
         """Append to the request log and, when enabled, to the exchange log."""
-        write = (status is not None and 200 <= status < 300 and req.method not in ('GET', 'HEAD', 'OPTIONS')
-                 and req.path != '/oauth2/v1/token')
+        # Every request that asks for a change, whatever became of it (refused, failed, dropped), is an
+        # attempted write; ``write`` marks the ones that succeeded.
+        attempted = req.method not in ('GET', 'HEAD', 'OPTIONS') and req.path != '/oauth2/v1/token'
+        write = attempted and status is not None and 200 <= status < 300
         entry = {'seq': seq, 'method': req.method, 'path': req.path, 'query': req.raw_query,
-                 'status': status if status is not None else 0, 'timestamp': iso(), 'write': write}
+                 'status': status if status is not None else 0, 'timestamp': iso(), 'write': write,
+                 'attempted_write': attempted}
         with self._log_lock:
             self._requests.append(entry)
             if len(self._requests) > MAX_REQUEST_LOG:
