@@ -10,13 +10,13 @@ collection path is needed). Prints one JSON object and never the token itself:
     {"token": "issued" | "refused", "oauth_error": ..., "error": ..., "scopes": [...],
      "reads": {"logs": 200, "user_schema": 403, ...}}
 
-Usage: cc_token.py --domain D --client-id C --key PEM_PATH --kid KID [--ca CA] --scopes 'S1 S2 ...'
+Usage: cc_token.py --domain=D --client-id=C --key=PEM_PATH --kid=KID [--ca=CA] --scopes='S1 S2 ...'
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import json
 import os
 import sys
@@ -26,12 +26,15 @@ READS = {'logs': '/api/v1/logs?limit=1', 'user_schema': '/api/v1/meta/schemas/us
 
 
 def load_client_module():
-    """Import _okta_client.py from the collection checkout."""
-    path = os.path.join(ROOT, 'plugins', 'module_utils', '_okta_client.py')
-    spec = importlib.util.spec_from_file_location('okta_client_for_tests', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The collection's transport layer (client, key loader, errors), imported from this checkout."""
+    parent, name = os.path.split(ROOT)
+    parent, namespace = os.path.split(parent)
+    top_parent, top = os.path.split(parent)
+    if (top, namespace, name) == ('ansible_collections', 'identity', 'okta'):
+        sys.path.insert(0, top_parent)
+    else:
+        sys.path.insert(0, os.path.join(ROOT, 'collections'))
+    return importlib.import_module('ansible_collections.identity.okta.plugins.module_utils._okta_transport')
 
 
 def main():
