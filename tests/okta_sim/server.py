@@ -102,6 +102,10 @@ class Dispatched:
         return self.response is None
 
 
+# In the body of a status fault, replaced by the credential of the request it answers (no scheme).
+CREDENTIAL_PLACEHOLDER = '$CREDENTIAL'
+
+
 class Simulator:
     """State shared by every connection: the store, limits, faults and logs.
 
@@ -228,6 +232,10 @@ class Simulator:
                 body = errors.ApiError(fault.status, 'E0000009', 'Internal Server Error').body()
             else:
                 body = errors.ApiError(fault.status, 'E0000001', 'Api validation failed: fault').body()
+        elif CREDENTIAL_PLACEHOLDER in json.dumps(body):
+            # An answer that echoes the request's credential, to prove that clients keep it out of messages.
+            credential = (req.header('Authorization') or '').partition(' ')[2]
+            body = json.loads(json.dumps(body).replace(CREDENTIAL_PLACEHOLDER, credential))
         names = {k.lower() for k in fault.headers}
         headers = [h for h in self.limiter.headers(core.bucket_for(req.path)) if h[0].lower() not in names]
         headers += [(k, str(v)) for k, v in fault.headers.items()]

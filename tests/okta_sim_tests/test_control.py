@@ -131,6 +131,15 @@ def test_request_log_marks_every_attempted_write_refused_failed_or_dropped(sim):
     ]
 
 
+def test_fault_body_can_echo_the_request_credential(sim):
+    sim.control('POST', '/faults', {'method': 'GET', 'path': '^/api/v1/apps$', 'status': 400,
+                                    'body': {'errorCode': 'E0000001', 'errorSummary': 'echo $CREDENTIAL',
+                                             'errorCauses': []}})
+    answer = sim.admin.get('/api/v1/apps')
+    assert answer.status_code == 400
+    assert answer.json()['errorSummary'] == 'echo ' + sim.info['api_token']
+
+
 def test_token_calls_are_not_writes(sim):
     app = sim.create_app('service')
     sim.grant(app, 'okta.apps.read')
