@@ -80,7 +80,10 @@ def environment(tree):
     """The environment of a test run in ``tree``: its own collection, no org from outside."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(('OKTA_', 'PYTEST_'))}
     env.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(tree, 'collections'), LC_ALL='C.UTF-8', PYTHONDONTWRITEBYTECODE='1',
-               OKTA_SIM_EXCHANGE_LOG_DIR=os.path.join(tree, 'tests', 'output', 'exchanges'))
+               OKTA_SIM_EXCHANGE_LOG_DIR=os.path.join(tree, 'tests', 'output', 'exchanges'),
+               # Okta's API descriptions stay where they are for the checkout (beside it, or as set).
+               OKTA_OPENAPI_DIR=os.environ.get('OKTA_OPENAPI_DIR')
+               or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'okta-openapi'))
     return env
 
 

@@ -540,3 +540,109 @@ def test_api_failure_mid_run_reports_changed_and_secret(okta, run):
     assert result["client_secret_issued"] is True
     assert result["client_secret"] in [s["client_secret"] for s in okta.secrets(created["app"]["id"])]
     assert result["okta_error"]["status"] == 500
+
+
+# ------------------------------------------------------------------ removal and things that vanish meanwhile
+
+def _app_ids(okta):
+    return sorted(app["id"] for app in okta.apps())
+
+
+def test_absent_reads_the_app_back_as_gone(okta, run):
+    created = web_app(run)["app"]["id"]
+    other = okta.add_app("Another app")["id"]
+    result = run(label="Conn web", state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % created)[0] == 404
+    assert okta.api("GET", "/api/v1/apps/%s" % other)[0] == 200
+
+
+def test_absent_deactivates_before_deleting_an_active_app(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True
+    assert [(c.method, c.path, c.status) for c in writes(okta)][-2:] == [
+        ("POST", "/api/v1/apps/%s/lifecycle/deactivate" % app_id, 200),
+        ("DELETE", "/api/v1/apps/%s" % app_id, 204)]
+
+
+def test_absent_of_an_inactive_app_deletes_without_deactivating(okta, run):
+    app_id = web_app(run, status="INACTIVE")["app"]["id"]
+    okta.clear_requests()
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True and result["actions"] == ["delete app"]
+    assert [(c.method, c.path) for c in writes(okta)] == [("DELETE", "/api/v1/apps/%s" % app_id)]
+
+
+def test_absent_when_the_app_vanishes_before_the_delete(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    okta.fail("DELETE", "^/api/v1/apps/%s$" % app_id, 404,
+              body=okta.okta_error("E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id))
+    result = run(app_id=app_id, state="absent")
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert [(c.method, c.status) for c in writes(okta)][-2:] == [("POST", 200), ("DELETE", 404)]
+
+
+def test_absent_when_the_app_vanishes_before_the_deactivation(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    gone = okta.okta_error("E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
+    okta.fail("POST", "^/api/v1/apps/%s/lifecycle/deactivate$" % app_id, 404, body=gone)
+    okta.fail("DELETE", "^/api/v1/apps/%s$" % app_id, 404, body=gone)
+    result = run(app_id=app_id, state="absent")
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert [(c.method, c.status) for c in writes(okta)][-2:] == [("POST", 404), ("DELETE", 404)]
+
+
+def test_group_unassignment_that_is_already_gone_is_fine(okta, run):
+    ops = okta.add_group("Ops")["id"]
+    dev = okta.add_group("Dev")["id"]
+    app_id = web_app(run, assign_groups=["Ops", "Dev"])["app"]["id"]
+    okta.fail("DELETE", "^/api/v1/apps/%s/groups/%s$" % (app_id, dev), 404,
+              body=okta.okta_error("E0000007", "Not found: Resource not found: %s (ApplicationGroupAssignment)" % dev))
+    result = web_app(run, assign_groups=["Ops"], exclusive_assignments=True)
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert "unassign group %s" % dev in result["actions"]
+    assert [(c.method, c.path, c.status) for c in writes(okta)][-1:] == [
+        ("DELETE", "/api/v1/apps/%s/groups/%s" % (app_id, dev), 404)]
+    assert okta.group_assignments(app_id) == sorted([ops, dev])  # the fault answered; the org kept it
+
+
+def test_unknown_group_id_is_reported_as_unknown_before_any_write(okta, run):
+    unknown = "00gUnknownGroup00000"
+    assert len(unknown) == 20
+    result = web_app(run, assign_groups=[unknown])
+    assert result["failed"] is True
+    assert "'%s'" % unknown in result["msg"] and "assign_groups" in result["msg"]
+    assert "HTTP 404" not in result["msg"]
+    assert [c.status for c in okta.requests if c.path == "/api/v1/groups/" + unknown] == [404]
+    assert okta.writes == []
+
+
+# ------------------------------------------------------------------ private_key_jwt needs an active key
+
+def test_private_key_jwt_with_only_inactive_keys_is_refused_before_any_write(okta, run, private_pems):
+    # A web app (client secret) carries a key that is inactive; switching it to private_key_jwt needs an
+    # active key, which it does not have.
+    app = okta.add_app("Conn web", keys=[public_jwk(private_pems[0])])
+    key = okta.keys(app["id"])[0]
+    status, _body = okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app["id"], key["id"]))
+    assert status == 200 and okta.keys(app["id"])[0]["status"] == "INACTIVE"
+    okta.clear_requests()
+    result = run(app_id=app["id"], application_type="web", redirect_uris=[CALLBACK],
+                 token_endpoint_auth_method="private_key_jwt")
+    assert result["failed"] is True
+    assert "private_key_jwt needs a public key, and the app has no active key" in result["msg"]
+    assert okta.writes == []
+
+
+def test_private_key_jwt_with_an_active_key_among_inactive_ones_is_accepted(okta, run, private_pems):
+    app = okta.add_app("Conn web", keys=[public_jwk(private_pems[0]), public_jwk(private_pems[1])])
+    first = okta.keys(app["id"])[0]
+    okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app["id"], first["id"]))
+    result = run(app_id=app["id"], application_type="web", redirect_uris=[CALLBACK],
+                 token_endpoint_auth_method="private_key_jwt")
+    assert result.get("failed") is not True, result.get("msg")
+    assert okta.app(app["id"])["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
