@@ -167,7 +167,7 @@ def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
     assert _hex32(claims["jti"])
     form = seen[0]["form"]
     assert form["grant_type"] == "client_credentials"
-    assert form["client_assertion_type"] == creds.CLIENT_ASSERTION_TYPE
+    assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     assert form["scope"] == "okta.apps.read okta.apps.manage"
     api_calls = [r for r in server.requests if r["path"] == "/api/v1/apps"]
     assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2

@@ -17,6 +17,7 @@ from ansible_collections.identity.okta.plugins.module_utils import _okta_resourc
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import _b64url_uint, rfc7638_thumbprint
 
 CALLBACK = "https://www.workato.com/oauth/callback"
 
@@ -242,7 +243,7 @@ def test_dpop_is_turned_off_explicitly(okta, run):
 def test_check_mode_create_update_delete_write_nothing(okta, run):
     planned = web_app(run, check=True, diff=True)
     assert planned["changed"] is True and okta.write_count == 0
-    assert planned["app"]["id"] == engine.PLACEHOLDER_ID
+    assert planned["app"]["id"] == "check_mode_placeholder"
     assert planned["client_secret_issued"] is False and "client_secret" not in planned
     real = web_app(run)
     # The plan matches what the real run did (apart from the ids).
@@ -370,7 +371,9 @@ def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
     assert body["settings"]["oauthClient"]["response_types"] == ["token"]
     assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
     sent = body["settings"]["oauthClient"]["jwks"]["keys"][0]
-    assert "d" not in sent and sent["kid"] == public_jwk(private_pems[0])["kid"]
+    public = serialization.load_pem_private_key(private_pems[0].encode(), password=None).public_key()
+    assert not set(sent) & {"d", "p", "q", "dp", "dq", "qi"}
+    assert sent["n"] == _b64url_uint(public.public_numbers().n) and sent["kid"] == rfc7638_thumbprint(public)
     assert result["app"]["public_keys"] == [dict(kid=sent["kid"], status="ACTIVE")]
     assert "client_secret" not in result and result["client_secret_issued"] is False
     assert "PRIVATE KEY" not in json.dumps(result)
@@ -646,3 +649,54 @@ def test_private_key_jwt_with_an_active_key_among_inactive_ones_is_accepted(okta
                  token_endpoint_auth_method="private_key_jwt")
     assert result.get("failed") is not True, result.get("msg")
     assert okta.app(app["id"])["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+
+
+# ------------------------------------------------------------------ the ownership marker
+
+def _set_profile(okta, app_id, profile):
+    change_app(okta, app_id, lambda doc: doc.update(profile=profile))
+
+
+@pytest.mark.parametrize("profile", [None, {"owner": "team-a"}, {"managedBy": "terraform"}])
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_an_app_found_by_label_without_the_marker_is_left_alone(okta, run, profile, state):
+    app_id = okta.add_app("Conn web")["id"]
+    if profile is not None:
+        _set_profile(okta, app_id, profile)
+    before = okta.app(app_id)
+    okta.clear_requests()
+    if state == "present":
+        result = web_app(run, redirect_uris=[CALLBACK, "https://app.example.com/oauth/callback"])
+    else:
+        result = run(label="Conn web", state="absent")
+    assert result["failed"] is True
+    assert "was not created by identity.okta" in result["msg"] and "adopt" in result["msg"]
+    assert okta.writes == []
+    assert okta.app(app_id) == before
+
+
+def test_adopt_marks_the_app_and_keeps_its_profile(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    _set_profile(okta, app_id, {"owner": "team-a"})
+    result = web_app(run, adopt=True)
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True and any(a.startswith("adopt app") for a in result["actions"])
+    assert okta.app(app_id)["profile"] == {"owner": "team-a", "managedBy": "identity.okta"}
+    okta.clear_requests()
+    again = web_app(run)
+    assert again["changed"] is False and okta.writes == []
+
+
+def test_an_app_with_the_marker_is_managed_by_label(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    _set_profile(okta, app_id, {"managedBy": "identity.okta"})
+    result = run(label="Conn web", state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % app_id)[0] == 404
+
+
+def test_an_app_targeted_by_id_needs_no_marker(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % app_id)[0] == 404
