@@ -27,6 +27,9 @@ export OKTA_SIM_EXCHANGE_LOG_DIR := $(EXCHANGE_DIR)
 # Integration targets run INTEGRATION_JOBS at a time, each lane against a simulator of its own.
 # integration-ansible-test runs TARGETS (default ANSIBLE_TEST_TARGETS, one small target) through ansible-test.
 PYTEST_ARGS ?=
+# make mutation: mutants run MUTATION_JOBS at a time (each in a copy of the tree); MUTATION_ARGS, e.g. mutant ids.
+MUTATION_JOBS ?= 2
+MUTATION_ARGS ?=
 TARGETS ?=
 INTEGRATION_JOBS ?= 2
 INTEGRATION_ARGS ?=
@@ -43,7 +46,7 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv collection-link demo test $(SUITES) clean distclean
+.PHONY: help venv collection-link demo test $(SUITES) mutation clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
@@ -62,6 +65,8 @@ help:
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
+	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
+	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
 
@@ -112,12 +117,13 @@ test: venv collection-link
 
 # --- single suites -----------------------------------------------------------------------------
 
-# pytest on a folder; a folder without test files yet passes with a notice.
+# pytest on a folder; a folder without test files yet passes with a notice. pytest keeps the temporary
+# folders of failed tests only.
 define run_pytest
 @if [ -z "$$(find $(1) -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]; then \
 		echo "$(1): no test files yet, nothing to run"; \
 	else \
-		$(2) python -m pytest $(1) $(PYTEST_ARGS); \
+		$(2) python -m pytest -o tmp_path_retention_policy=failed $(1) $(PYTEST_ARGS); \
 	fi
 endef
 
@@ -166,6 +172,11 @@ conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
 	python tests/tools/conformance.py $(foreach suite,$(CONFORMANCE_REQUIRE),--require $(suite)) "$(EXCHANGE_DIR)"
+
+# --- mutation testing (not part of `make test`) -------------------------------------------------
+
+mutation: venv collection-link
+	python tests/tools/mutation.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
 
 # --- housekeeping ------------------------------------------------------------------------------
 
