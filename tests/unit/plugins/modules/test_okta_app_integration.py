@@ -700,3 +700,16 @@ def test_an_app_targeted_by_id_needs_no_marker(okta, run):
     result = run(app_id=app_id, state="absent")
     assert result["changed"] is True
     assert okta.api("GET", "/api/v1/apps/%s" % app_id)[0] == 404
+
+
+def test_exclusive_assignments_see_every_assigned_group_over_several_pages(okta, run):
+    names = ["Group %d" % number for number in range(1, 7)]
+    ids = [okta.add_group(name)["id"] for name in names]
+    app_id = web_app(run, assign_groups=names)["app"]["id"]
+    assert okta.group_assignments(app_id) == sorted(ids)
+    okta.clear_requests()
+    result = web_app(run, assign_groups=["Group 1"], exclusive_assignments=True)
+    pages = [c for c in okta.requests if c.method == "GET" and c.path == "/api/v1/apps/%s/groups" % app_id]
+    assert len(pages) >= 3  # six groups, two a page
+    assert sorted(a.split()[-1] for a in result["actions"] if a.startswith("unassign group")) == sorted(ids[1:])
+    assert okta.group_assignments(app_id) == [ids[0]]
