@@ -265,3 +265,20 @@ def test_other_link_errors_are_reported(tmp_path, monkeypatch):
     with pytest.raises(OktaInputError, match="Cannot write .*Input/output error"):
         files.write_file(str(tmp_path / "io.pem"), "x", 0o600, replace=False)
     assert os.listdir(str(tmp_path)) == []
+
+
+def test_module_never_replaces_a_key_file_that_appears_while_it_writes(tmp_path, monkeypatch):
+    path = tmp_path / "race.pem"
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_someone_writes(*args, **kwargs):
+        made = real_mkstemp(*args, **kwargs)
+        path.write_text("someone else's key")
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_someone_writes)
+    kind, result = run(path=str(path))
+    assert kind == "fail"
+    assert "appeared while the file was being written; it was not replaced" in result["msg"]
+    assert path.read_text() == "someone else's key"
+    assert os.listdir(str(tmp_path)) == ["race.pem"]
