@@ -44,3 +44,16 @@ def test_ec_public_pem_gives_public_members_and_kid_only():
     assert set(jwk) == {"kty", "crv", "x", "y", "kid"}
     assert (jwk["kty"], jwk["crv"]) == ("EC", "P-256")
     assert jwk["kid"] == rfc7638_thumbprint(key.public_key())
+
+
+def test_private_members_of_a_jwk_never_survive():
+    import json
+
+    import jwt
+    key = generate_private_key()
+    private = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    private.update(kid="k1", use="sig", alg="RS256")
+    assert {"d", "p", "q", "dp", "dq", "qi"} <= set(private)
+    for value in (private, json.dumps(private)):
+        jwk = public_jwk(value)
+        assert jwk == {"kty": "RSA", "n": private["n"], "e": "AQAB", "kid": "k1", "use": "sig", "alg": "RS256"}
