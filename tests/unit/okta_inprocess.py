@@ -519,9 +519,10 @@ def rfc7638_thumbprint(key):
     numbers = key.public_numbers()
     if hasattr(numbers, "curve"):
         size = (numbers.curve.key_size + 7) // 8
-        coordinate = lambda v: base64.urlsafe_b64encode(v.to_bytes(size, "big")).rstrip(b"=").decode("ascii")
+        x, y = (base64.urlsafe_b64encode(v.to_bytes(size, "big")).rstrip(b"=").decode("ascii")
+                for v in (numbers.x, numbers.y))
         crv = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}[numbers.curve.name]
-        canonical = '{"crv":"%s","kty":"EC","x":"%s","y":"%s"}' % (crv, coordinate(numbers.x), coordinate(numbers.y))
+        canonical = '{"crv":"%s","kty":"EC","x":"%s","y":"%s"}' % (crv, x, y)
     else:
         canonical = '{"e":"%s","kty":"RSA","n":"%s"}' % (_b64url_uint(numbers.e), _b64url_uint(numbers.n))
     digest = hashlib.sha256(canonical.encode("ascii")).digest()

@@ -327,4 +327,3 @@ def test_revoking_a_grant_that_is_already_gone_is_fine(okta, app):
     assert kind == "exit", result.get("msg")
     assert result["changed"] is True and result["removed"] == ["okta.users.read"]
     assert [(c.method, c.status) for c in okta.writes] == [("DELETE", 404)]
-
