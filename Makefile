@@ -27,6 +27,9 @@ export OKTA_SIM_EXCHANGE_LOG_DIR := $(EXCHANGE_DIR)
 # Integration targets run INTEGRATION_JOBS at a time, each lane against a simulator of its own.
 # integration-ansible-test runs TARGETS (default ANSIBLE_TEST_TARGETS, one small target) through ansible-test.
 PYTEST_ARGS ?=
+# make mutation: mutants run MUTATION_JOBS at a time (each in a copy of the tree); MUTATION_ARGS, e.g. mutant ids.
+MUTATION_JOBS ?= 2
+MUTATION_ARGS ?=
 TARGETS ?=
 INTEGRATION_JOBS ?= 2
 INTEGRATION_ARGS ?=
@@ -36,8 +39,14 @@ ANSIBLE_TEST_TARGETS ?= okta_key_pair
 
 # The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
 SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check awx conformance
+# The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
+# one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
+SIM_SUITES := sim-test integration molecule awx
+CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
+# Run a suite with its simulators logging into a folder of its own.
+suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv collection-link demo test $(SUITES) clean distclean
+.PHONY: help venv collection-link demo test $(SUITES) mutation clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
@@ -54,7 +63,10 @@ help:
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
-	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents"
+	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
+	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
+	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
+	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
 
@@ -105,12 +117,13 @@ test: venv collection-link
 
 # --- single suites -----------------------------------------------------------------------------
 
-# pytest on a folder; a folder without test files yet passes with a notice.
+# pytest on a folder; a folder without test files yet passes with a notice. pytest keeps the temporary
+# folders of failed tests only.
 define run_pytest
 @if [ -z "$$(find $(1) -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]; then \
 		echo "$(1): no test files yet, nothing to run"; \
 	else \
-		python -m pytest $(1) $(PYTEST_ARGS); \
+		$(2) python -m pytest -o tmp_path_retention_policy=failed $(1) $(PYTEST_ARGS); \
 	fi
 endef
 
@@ -118,23 +131,23 @@ unit: venv collection-link
 	$(call run_pytest,tests/unit)
 
 sim-test: venv collection-link
-	@mkdir -p "$(EXCHANGE_DIR)"
-	$(call run_pytest,tests/okta_sim_tests)
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/okta_sim_tests,$(suite_log))
 
 integration: venv collection-link
-	@mkdir -p "$(EXCHANGE_DIR)"
-	python tests/integration/run.py --jobs $(INTEGRATION_JOBS) $(INTEGRATION_ARGS) $(TARGETS)
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(suite_log) python tests/integration/run.py --jobs $(INTEGRATION_JOBS) $(INTEGRATION_ARGS) $(TARGETS)
 
 # Each target's runme.sh starts a simulator of its own; ansible-test needs a real (not symlinked) tree.
 integration-ansible-test: venv
 	python tests/tools/ansible_test_integration.py $(or $(TARGETS),$(ANSIBLE_TEST_TARGETS))
 
 molecule: venv collection-link
-	@mkdir -p "$(EXCHANGE_DIR)"
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	@if [ -z "$$(find extensions/molecule -name molecule.yml 2>/dev/null | head -n 1)" ]; then \
 		echo "molecule: no scenarios in extensions/molecule yet, nothing to run"; \
 	else \
-		python tests/tools/with_sim.py -- molecule test --all $(MOLECULE_ARGS); \
+		$(suite_log) python tests/tools/with_sim.py -- molecule test --all $(MOLECULE_ARGS); \
 	fi
 
 sanity: venv
@@ -152,13 +165,18 @@ build-check: venv
 	python tests/tools/build_check.py
 
 awx: venv collection-link
-	@mkdir -p "$(EXCHANGE_DIR)"
-	$(call run_pytest,tests/awx)
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/awx,$(suite_log))
 
 conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
-	python tests/tools/conformance.py "$(EXCHANGE_DIR)"
+	python tests/tools/conformance.py $(foreach suite,$(CONFORMANCE_REQUIRE),--require $(suite)) "$(EXCHANGE_DIR)"
+
+# --- mutation testing (not part of `make test`) -------------------------------------------------
+
+mutation: venv collection-link
+	python tests/tools/mutation.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
 
 # --- housekeeping ------------------------------------------------------------------------------
 

@@ -81,6 +81,7 @@ class OktaApiError(OktaError):
             self.oauth_error = self.www_authenticate.get("error")
             self.oauth_error_description = self.www_authenticate.get("error_description")
         self.dpop_nonce = header(self.headers, "DPoP-Nonce")
+        self.secrets = tuple(secrets or ())
         super(OktaApiError, self).__init__(scrub(self._format(), secrets))
 
     def _format(self):
@@ -107,15 +108,15 @@ class OktaApiError(OktaError):
         return text
 
     def as_dict(self):
-        """Error details for a module result (no secrets)."""
+        """Error details for a module result (no secrets: Okta's texts are scrubbed as the message is)."""
         return dict(
             status=self.status,
             error_code=self.error_code,
-            error_summary=self.error_summary,
-            error_causes=self.error_causes,
+            error_summary=scrub(self.error_summary, self.secrets),
+            error_causes=[scrub(cause, self.secrets) for cause in self.error_causes],
             error_id=self.error_id,
             oauth_error=self.oauth_error,
-            oauth_error_description=self.oauth_error_description,
+            oauth_error_description=scrub(self.oauth_error_description, self.secrets),
         )
 
 

@@ -102,6 +102,10 @@ class Dispatched:
         return self.response is None
 
 
+# In the body of a status fault, replaced by the credential of the request it answers (no scheme).
+CREDENTIAL_PLACEHOLDER = '$CREDENTIAL'
+
+
 class Simulator:
     """State shared by every connection: the store, limits, faults and logs.
 
@@ -142,10 +146,13 @@ class Simulator:
 
     def record(self, seq, req, status, exchange):
         """Append to the request log and, when enabled, to the exchange log."""
-        write = (status is not None and 200 <= status < 300 and req.method not in ('GET', 'HEAD', 'OPTIONS')
-                 and req.path != '/oauth2/v1/token')
+        # Every request that asks for a change, whatever became of it (refused, failed, dropped), is an
+        # attempted write; ``write`` marks the ones that succeeded.
+        attempted = req.method not in ('GET', 'HEAD', 'OPTIONS') and req.path != '/oauth2/v1/token'
+        write = attempted and status is not None and 200 <= status < 300
         entry = {'seq': seq, 'method': req.method, 'path': req.path, 'query': req.raw_query,
-                 'status': status if status is not None else 0, 'timestamp': iso(), 'write': write}
+                 'status': status if status is not None else 0, 'timestamp': iso(), 'write': write,
+                 'attempted_write': attempted}
         with self._log_lock:
             self._requests.append(entry)
             if len(self._requests) > MAX_REQUEST_LOG:
@@ -225,6 +232,10 @@ class Simulator:
                 body = errors.ApiError(fault.status, 'E0000009', 'Internal Server Error').body()
             else:
                 body = errors.ApiError(fault.status, 'E0000001', 'Api validation failed: fault').body()
+        elif CREDENTIAL_PLACEHOLDER in json.dumps(body):
+            # An answer that echoes the request's credential, to prove that clients keep it out of messages.
+            credential = (req.header('Authorization') or '').partition(' ')[2]
+            body = json.loads(json.dumps(body).replace(CREDENTIAL_PLACEHOLDER, credential))
         names = {k.lower() for k in fault.headers}
         headers = [h for h in self.limiter.headers(core.bucket_for(req.path, req.method)) if h[0].lower() not in names]
         headers += [(k, str(v)) for k, v in fault.headers.items()]

@@ -3,6 +3,7 @@
 This module runs last (see conftest.py).  It also proves that the checker catches violations.
 """
 
+import json
 import os
 
 import pytest
@@ -114,3 +115,97 @@ def test_exchange_logs_conform(checker, sim_session):
     violations = conformance.validate(files, checker)[1]
     assert checker.counts['exchanges'] > 0
     assert not violations, '\n'.join(str(v) for v in violations[:50])
+
+
+# ------------------------------------------------------------------------------ the command line
+
+GRANT = {'id': 'oag1', 'issuer': 'https://x', 'scopeId': 'okta.apps.read', 'status': 'ACTIVE'}
+
+
+def _write_log(path, exchanges, last_newline=True):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = '\n'.join(json.dumps(e) for e in exchanges)
+    path.write_text(text + ('\n' if last_newline and exchanges else ''), encoding='utf-8')
+    return path
+
+
+@pytest.fixture
+def run_main(checker, monkeypatch, capsys):
+    """conformance.main with the module's checker (the descriptions load once); returns (exit code, output)."""
+    real = conformance.Checker
+
+    def run(*args):
+        fresh = real.__new__(real)
+        fresh.__dict__.update(checker.__dict__)
+        fresh.waived, fresh.noted = {}, {}
+        fresh.counts = {'exchanges': 0, 'waived_exchanges': 0}
+        monkeypatch.setattr(conformance, 'Checker', lambda *a, **k: fresh)
+        code = conformance.main([str(a) for a in args])
+        return code, capsys.readouterr().out
+    return run
+
+
+def test_an_empty_log_fails(run_main, tmp_path):
+    _write_log(tmp_path / 'exchanges-1.jsonl', [])
+    code, out = run_main(tmp_path)
+    assert code == 1
+    assert 'no exchange at all' in out
+
+
+def test_no_log_file_at_all_fails(run_main, tmp_path):
+    assert run_main(tmp_path)[0] == 2
+
+
+def test_a_last_line_without_newline_is_checked(run_main, tmp_path):
+    good = _exchange('GET', '/api/v1/apps/%s/grants' % APP_ID, 200, [GRANT])
+    bad = _exchange('GET', '/api/v1/apps/%s/grants' % APP_ID, 200, [dict(GRANT, status='BOGUS')])
+    _write_log(tmp_path / 'exchanges-1.jsonl', [good, bad], last_newline=False)
+    code, out = run_main(tmp_path)
+    assert code == 1
+    assert 'conformance: 2 exchanges in 1 logs, 1 violations' in out
+
+
+def test_a_truncated_last_line_is_a_violation(run_main, tmp_path):
+    good = _exchange('GET', '/api/v1/apps/%s/grants' % APP_ID, 200, [GRANT])
+    path = _write_log(tmp_path / 'exchanges-1.jsonl', [good])
+    with open(path, 'a', encoding='utf-8') as handle:
+        handle.write('{"method": "GET", "pa')
+    code, out = run_main(tmp_path)
+    assert code == 1
+    assert '[log] not JSON' in out
+
+
+def test_every_required_suite_must_have_left_exchanges(run_main, tmp_path):
+    good = _exchange('GET', '/api/v1/apps/%s/grants' % APP_ID, 200, [GRANT])
+    _write_log(tmp_path / 'integration' / 'exchanges-1.jsonl', [good])
+    _write_log(tmp_path / 'molecule' / 'exchanges-2.jsonl', [])
+    code, out = run_main('--require', 'integration molecule', tmp_path)
+    assert code == 1
+    assert 'the suite molecule left no exchange' in out
+    assert 'the suite integration left' not in out
+    assert 'exchanges per suite: integration=1, molecule=0' in out
+    _write_log(tmp_path / 'molecule' / 'exchanges-2.jsonl', [good])
+    code, out = run_main('--require', 'integration', '--require', 'molecule', tmp_path)
+    assert code == 0, out
+
+
+def test_summary_counts_waived_checks_apart_from_labels_that_waived_nothing(run_main, tmp_path):
+    path = '/api/v1/apps/%s/grants' % APP_ID
+    error = {'errorCode': 'E0000011', 'errorSummary': 'Invalid token provided', 'errorLink': 'E0000011',
+             'errorId': 'x', 'errorCauses': []}
+    linked = _exchange('GET', path, 200, [GRANT])
+    linked['response_headers']['Link'] = '<https://x/api/v1/apps>; rel="self"'
+    exchanges = [
+        linked,                                                               # a label only: waives nothing
+        _exchange('GET', path, 401, error),                                   # undocumented 401: waived
+        _exchange('GET', path, 503, {'anything': True}, fault='flt1'),        # fault answer not valid: waived
+        _exchange('GET', path, 200, [GRANT], fault='flt2'),                   # fault answer valid: nothing
+        _exchange('POST', path, 201, GRANT, request_body={'issuer': 'https://x'},
+                  expect_invalid_request='no scopeId'),                       # invalid on purpose: waived
+    ]
+    _write_log(tmp_path / 'exchanges-1.jsonl', exchanges)
+    code, out = run_main(tmp_path)
+    assert code == 0, out
+    assert ('5 exchanges in 1 logs, 0 violations; 3 exchanges had a check waived: fault response=1, '
+            'request invalid on purpose=1, undocumented-error * 401=1; '
+            'labels that waived nothing: fault response=1, link-header=1') in out

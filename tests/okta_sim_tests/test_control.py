@@ -111,6 +111,35 @@ def test_request_log_and_write_flag(sim):
     assert sim.requests_log() == []
 
 
+def test_request_log_marks_every_attempted_write_refused_failed_or_dropped(sim):
+    app = sim.create_app('web')
+    since = sim.requests_log()[-1]['seq']
+    _, reader = sim.user_token('log.reader@example.com', roles=('READ_ONLY_ADMIN',))
+    assert reader.post('/api/v1/apps/%s/lifecycle/deactivate' % app['id']).status_code == 403
+    sim.control('POST', '/faults', {'method': 'DELETE', 'path': '/grants/', 'count': 1, 'status': 503})
+    assert sim.admin.delete('/api/v1/apps/%s/grants/oag0000000000000000' % app['id']).status_code == 503
+    sim.control('POST', '/faults', {'method': 'PUT', 'path': '^/api/v1/apps/', 'count': 1, 'drop': True})
+    with pytest.raises(requests.ConnectionError):
+        sim.admin.put('/api/v1/apps/' + app['id'], json={}, invalid='dropped by a fault; the body is never read')
+    sim.admin.get('/api/v1/apps/' + app['id'])
+    log = sim.requests_log(since)
+    assert [(e['method'], e['status'], e['write'], e['attempted_write']) for e in log] == [
+        ('POST', 403, False, True),
+        ('DELETE', 503, False, True),
+        ('PUT', 0, False, True),
+        ('GET', 200, False, False),
+    ]
+
+
+def test_fault_body_can_echo_the_request_credential(sim):
+    sim.control('POST', '/faults', {'method': 'GET', 'path': '^/api/v1/apps$', 'status': 400,
+                                    'body': {'errorCode': 'E0000001', 'errorSummary': 'echo $CREDENTIAL',
+                                             'errorCauses': []}})
+    answer = sim.admin.get('/api/v1/apps')
+    assert answer.status_code == 400
+    assert answer.json()['errorSummary'] == 'echo ' + sim.info['api_token']
+
+
 def test_token_calls_are_not_writes(sim):
     app = sim.create_app('service')
     sim.grant(app, 'okta.apps.read')
@@ -118,7 +147,8 @@ def test_token_calls_are_not_writes(sim):
     resp = sim.anonymous.post('/oauth2/v1/token', auth=(app['id'], app['credentials']['oauthClient']['client_secret']),
                               data={'grant_type': 'client_credentials', 'scope': 'okta.apps.read'})
     assert resp.status_code == 200
-    assert [(e['path'], e['write']) for e in sim.requests_log(since)] == [('/oauth2/v1/token', False)]
+    assert [(e['path'], e['write'], e['attempted_write']) for e in sim.requests_log(since)] == [
+        ('/oauth2/v1/token', False, False)]
 
 
 def test_reset_keeps_admin_and_token(sim):

@@ -1,7 +1,10 @@
 """Validate exchange logs written by the Okta simulator against Okta's OpenAPI descriptions.
 
-Usage: ``python tests/tools/conformance.py [DIR ...]`` (default: ``tests/output/exchanges``); exits 1 and
-prints every violation when a request or a response doesn't conform, 2 when there is no log at all.
+Usage: ``python tests/tools/conformance.py [--require SUITE ...] [DIR ...]`` (default:
+``tests/output/exchanges``); exits 1 and prints every violation when a request or a response doesn't
+conform, when the logs hold no exchange at all, or when a required suite (``--require SUITE``: the
+folder ``DIR/SUITE``, where ``make`` has that suite's simulators log) left no exchange; 2 when there
+is no log file at all. Every line is read, a last line without a newline too (the suites have ended).
 
 The descriptions are looked up in ``$OKTA_OPENAPI_DIR`` or ``../shared/okta-openapi`` next to the repository.
 Parsing the 3.4 MB YAML takes a while, so the parsed documents are cached (pickle) under ``tests/output/``.
@@ -16,6 +19,10 @@ Every exchange is checked: request query/path/header parameters and body, respon
   their requests are still validated);
 * requests a test sent invalid on purpose, marked with the ``X-Okta-Sim-Expect-Invalid`` header (their
   responses are still validated).
+
+The summary counts the exchanges that actually had a check waived (a violation that would have been
+reported without the waiver), per reason, apart from the labels that applied but waived nothing (for
+example a ``Link`` header, which no check would have refused).
 """
 
 import copy
@@ -220,11 +227,29 @@ class Checker:
         self.header_validators = [V30ResponseHeadersValidator(api.spec) for api in self.apis]
         self._index = 0
         self.error_validator = OAS30ReadValidator(_inline(self.documents[0], {'$ref': '#/components/schemas/Error'}))
-        self.tolerated = {}
-        self.counts = {'exchanges': 0, 'fault_responses': 0, 'invalid_on_purpose': 0}
+        self.waived = {}    # reason -> exchanges where the waiver hid at least one violation
+        self.noted = {}     # label -> exchanges where it applied but hid nothing
+        self.counts = {'exchanges': 0, 'waived_exchanges': 0}
+        self._current = None
 
-    def _tolerate(self, name):
-        self.tolerated[name] = self.tolerated.get(name, 0) + 1
+    def _count(self, table, name):
+        table[name] = table.get(name, 0) + 1
+
+    def _tolerate(self, name, hidden=()):
+        """A waiver ``name`` applied to the current exchange; ``hidden`` are the violations it kept back."""
+        if hidden:
+            self._count(self.waived, name)
+            self._current.add(name)
+        else:
+            self._count(self.noted, name)
+
+    @property
+    def tolerated(self):
+        """Every label that applied (waived something or not), for callers that want one table."""
+        merged = dict(self.noted)
+        for name, count in self.waived.items():
+            merged[name] = merged.get(name, 0) + count
+        return merged
 
     def _operation(self, exchange):
         """(index of the description, path template, operation object) or None."""
@@ -275,6 +300,15 @@ class Checker:
     def check(self, source, exchange):
         """Violations of one exchange."""
         self.counts['exchanges'] += 1
+        self._current = set()
+        try:
+            return self._check(source, exchange)
+        finally:
+            if self._current:
+                self.counts['waived_exchanges'] += 1
+            self._current = None
+
+    def _check(self, source, exchange):
         found = self._find(exchange)
         if found is None:
             return [Violation(source, exchange, 'operation', 'no operation of the descriptions matches')]
@@ -283,17 +317,20 @@ class Checker:
         if template == '/api/v1/users/{id}' and exchange['path'].endswith('/me'):
             self._tolerate('users-me')
         params_validator, body_validator, response_validator = self.validators[index]
-        violations = []
         request = self._request(exchange)
+        violations = self._check_auth(source, exchange, operation)
+        for validator, kind in ((params_validator, 'request-parameters'), (body_validator, 'request-body')):
+            for error in validator.iter_errors(request):
+                violations.append(Violation(source, exchange, kind, _describe(error)))
         if exchange.get('expect_invalid_request'):
-            self.counts['invalid_on_purpose'] += 1
-        else:
-            violations += self._check_auth(source, exchange, operation)
-            for validator, kind in ((params_validator, 'request-parameters'), (body_validator, 'request-body')):
-                for error in validator.iter_errors(request):
-                    violations.append(Violation(source, exchange, kind, _describe(error)))
+            self._tolerate('request invalid on purpose', violations)
+            violations = []
         if exchange.get('fault'):
-            self.counts['fault_responses'] += 1
+            if exchange.get('status') is None:
+                self._tolerate('fault response', ['dropped'])
+            else:
+                hidden = self._check_response(source, exchange, operation, request, response_validator)
+                self._tolerate('fault response', hidden)
             return violations
         if exchange.get('status') is None:
             return violations + [Violation(source, exchange, 'response', 'no response was sent')]
@@ -347,7 +384,7 @@ class Checker:
             return [Violation(source, exchange, 'response', _describe(e)) for e in errors]
         errors = list(validator.iter_errors(request, self._response(exchange, body)))
         if errors and self._dpop_token_response(exchange, request, validator):
-            self._tolerate('dpop-token-endpoint')
+            self._tolerate('dpop-token-endpoint', errors)
             return []
         if exchange['path'] == '/oauth2/v1/token' and isinstance(body, dict) and body.get('error') in DPOP_ERRORS:
             self._tolerate('dpop-token-endpoint')
@@ -386,55 +423,98 @@ class Checker:
             message = 'undocumented %s for %s: %s' % (status, op_id, '; '.join(problems))
             return [Violation(source, exchange, 'response', message)]
         self._tolerate('undocumented-error %s %s' % (op_id if (op_id, status) in UNDOCUMENTED_ERRORS else '*',
-                                                     status))
+                                                     status), ['status %s is not documented' % status])
         return []
 
 
 def exchange_files(directories):
-    """Every exchange log in the given folders (or files)."""
+    """Every exchange log in the given folders (and their subfolders) or files."""
     files = []
     for entry in directories:
         if os.path.isdir(entry):
-            files += sorted(glob.glob(os.path.join(entry, '*.jsonl')))
+            files += sorted(glob.glob(os.path.join(entry, '**', '*.jsonl'), recursive=True))
         elif os.path.exists(entry):
             files.append(entry)
     return files
 
 
-def validate(paths, checker=None):
-    """Check every exchange of the given logs; return (checker, violations)."""
+def validate(paths, checker=None, per_file=None):
+    """Check every exchange of the given logs; return (checker, violations).
+
+    Every line counts, a last one without a newline too. ``per_file``, a dict, receives the number of
+    exchanges of each file.
+    """
     checker = checker or Checker()
     violations = []
     for path in paths:
+        count = 0
         with open(path, encoding='utf-8') as handle:
             for number, line in enumerate(handle, 1):
-                if not line.strip() or not line.endswith('\n'):
-                    continue  # blank, or the line a running simulator is writing right now
+                if not line.strip():
+                    continue
                 try:
                     exchange = json.loads(line)
                 except ValueError:
                     violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not JSON'))
                     continue
+                if not isinstance(exchange, dict):
+                    violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not a JSON object'))
+                    continue
+                count += 1
                 violations += checker.check(path, exchange)
+        if per_file is not None:
+            per_file[path] = count
     return checker, violations
+
+
+def exchanges_of_suite(per_file, directory, suite):
+    """Exchanges logged under ``directory/suite``."""
+    folder = os.path.join(os.path.abspath(directory), suite) + os.sep
+    return sum(n for path, n in per_file.items() if os.path.abspath(path).startswith(folder))
+
+
+def _table(counts):
+    return ', '.join('%s=%d' % kv for kv in sorted(counts.items())) or 'none'
 
 
 def main(argv=None):
     """Command line: validate folders of exchange logs."""
-    args = sys.argv[1:] if argv is None else argv
-    files = exchange_files(args or [DEFAULT_EXCHANGE_DIR])
+    args = list(sys.argv[1:] if argv is None else argv)
+    required = []
+    while '--require' in args:
+        index = args.index('--require')
+        if index + 1 >= len(args):
+            print('conformance: --require needs a suite name')
+            return 2
+        required += args[index + 1].split()
+        del args[index:index + 2]
+    directories = args or [DEFAULT_EXCHANGE_DIR]
+    files = exchange_files(directories)
     if not files:
-        print('conformance: no exchange logs found in %s' % (', '.join(args or [DEFAULT_EXCHANGE_DIR])))
+        print('conformance: no exchange logs found in %s' % (', '.join(directories)))
         return 2
-    checker, violations = validate(files)
+    per_file = {}
+    checker, violations = validate(files, per_file=per_file)
     for violation in violations:
         print(violation)
-    print('conformance: %d exchanges in %d logs, %d violations; tolerated: %s; fault responses: %d; '
-          'requests invalid on purpose: %d' % (
-              checker.counts['exchanges'], len(files), len(violations),
-              ', '.join('%s=%d' % kv for kv in sorted(checker.tolerated.items())) or 'none',
-              checker.counts['fault_responses'], checker.counts['invalid_on_purpose']))
-    return 1 if violations else 0
+    problems = []
+    if checker.counts['exchanges'] == 0:
+        problems.append('the logs hold no exchange at all: nothing was checked')
+    for suite in required:
+        if not any(exchanges_of_suite(per_file, d, suite) for d in directories):
+            problems.append('the suite %s left no exchange (expected under %s)'
+                            % (suite, ', '.join(os.path.join(d, suite) for d in directories)))
+    for problem in problems:
+        print('conformance: FAILED: %s' % problem)
+    print('conformance: %d exchanges in %d logs, %d violations; %d exchanges had a check waived: %s; '
+          'labels that waived nothing: %s' % (
+              checker.counts['exchanges'], len(files), len(violations), checker.counts['waived_exchanges'],
+              _table(checker.waived), _table(checker.noted)))
+    if required:
+        print('conformance: exchanges per suite: %s' % ', '.join(
+            '%s=%d' % (suite, sum(exchanges_of_suite(per_file, d, suite) for d in directories))
+            for suite in required))
+    return 1 if violations or problems else 0
 
 
 if __name__ == '__main__':

@@ -24,6 +24,7 @@ import base64
 import contextlib
 import copy
 import functools
+import hashlib
 import http.client
 import io
 import json
@@ -510,6 +511,22 @@ def _parse_body(content_type, body):
 def _b64url_uint(value):
     raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def rfc7638_thumbprint(key):
+    """The RFC 7638 SHA-256 thumbprint of a public key object, computed here from its numbers (an
+    implementation of the RFC apart from the collection's, for expected values in tests)."""
+    numbers = key.public_numbers()
+    if hasattr(numbers, "curve"):
+        size = (numbers.curve.key_size + 7) // 8
+        x, y = (base64.urlsafe_b64encode(v.to_bytes(size, "big")).rstrip(b"=").decode("ascii")
+                for v in (numbers.x, numbers.y))
+        crv = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}[numbers.curve.name]
+        canonical = '{"crv":"%s","kty":"EC","x":"%s","y":"%s"}' % (crv, x, y)
+    else:
+        canonical = '{"e":"%s","kty":"RSA","n":"%s"}' % (_b64url_uint(numbers.e), _b64url_uint(numbers.n))
+    digest = hashlib.sha256(canonical.encode("ascii")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 @functools.lru_cache(maxsize=None)

@@ -153,6 +153,11 @@ def collections_path() -> str:
     return collections
 
 
+def in_work_dir(text: str, work_dir: str) -> str:
+    """The examples with their files under ``work_dir``: they write to /tmp/..., which a test must not."""
+    return text.replace('/tmp/', os.path.join(work_dir, 'files') + '/')
+
+
 def ansible_playbook() -> str:
     """The ansible-playbook beside this Python when there is one, else the one on PATH."""
     candidate = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
@@ -205,14 +210,14 @@ def main() -> int:
     env.setdefault('ANSIBLE_NOCOLOR', '1')
     control_url = env.get('OKTA_SIM_CONTROL_URL')
 
-    work_dir = args.keep or tempfile.mkdtemp(prefix='okta-examples-')
-    os.makedirs(work_dir, exist_ok=True)
+    work_dir = os.path.abspath(args.keep or tempfile.mkdtemp(prefix='okta-examples-'))
+    os.makedirs(os.path.join(work_dir, 'files'), exist_ok=True)
     results = []
     for module in selected:
         where = os.path.relpath(os.path.join(MODULES_DIR, module + '.py'), ROOT)
         try:
-            text = read_examples(os.path.join(MODULES_DIR, module + '.py'))
-            tasks, dropped = example_tasks(text or '', where, seeded=bool(control_url))
+            text = in_work_dir(read_examples(os.path.join(MODULES_DIR, module + '.py')) or '', work_dir)
+            tasks, dropped = example_tasks(text, where, seeded=bool(control_url))
         except (ExamplesError, SyntaxError, ValueError) as exc:
             log(str(exc))
             results.append((module, 'failed', 0))

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from email.utils import formatdate
@@ -163,10 +164,10 @@ def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
     assert claims["iss"] == claims["sub"] == "0oaClient"
     assert claims["aud"] == server.url + "/oauth2/v1/token"
     assert 0 < claims["exp"] - claims["iat"] <= 300
-    assert claims["jti"]
+    assert _hex32(claims["jti"])
     form = seen[0]["form"]
     assert form["grant_type"] == "client_credentials"
-    assert form["client_assertion_type"] == creds.CLIENT_ASSERTION_TYPE
+    assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
     assert form["scope"] == "okta.apps.read okta.apps.manage"
     api_calls = [r for r in server.requests if r["path"] == "/api/v1/apps"]
     assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2
@@ -222,7 +223,8 @@ def test_dpop_is_used_when_the_token_endpoint_demands_it(server, key_pem):
     assert api["headers"]["Authorization"] == "DPoP eyDpopToken"
     resource_proof = jwt.decode(api["headers"]["DPoP"], options={"verify_signature": False})
     assert resource_proof["htu"] == server.url + "/api/v1/logs"  # no query string in htu
-    assert resource_proof["ath"]
+    # RFC 9449: base64url of the SHA-256 of the access token (here "eyDpopToken").
+    assert resource_proof["ath"] == "ne8thlTHdZ6eFWvpG-Z3fsolJVQxcfcwtIQJOqpQy6k"
 
 
 # ------------------------------------------------------------------ pagination
@@ -436,3 +438,136 @@ def test_b64_thumbprint_is_rfc7638():
         "Kgw")}
     from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import jwk_thumbprint
     assert jwk_thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+
+# ------------------------------------------------------------------ redirects are refused, never followed
+
+@pytest.mark.parametrize("method,status", [("GET", 302), ("GET", 301), ("POST", 307), ("DELETE", 308)])
+def test_a_redirect_is_refused_and_never_followed(server, method, status):
+    server.on(method, "/api/v1/apps/0oa1", dict(status=status, headers={"Location": server.url + "/elsewhere"}))
+    server.on(method, "/elsewhere", dict(status=200, body={"id": "0oa1"}))
+    with pytest.raises(errors.OktaConnectionError) as err:
+        make_client(server).request(method, "/api/v1/apps/0oa1")
+    assert err.value.kind == "redirect"
+    assert "redirects are never followed" in str(err.value)
+    assert [(r["method"], r["path"]) for r in server.requests] == [(method, "/api/v1/apps/0oa1")]
+
+
+# ------------------------------------------------------------------ Retry-After
+
+def test_retry_after_seconds_reads_retry_after_without_a_reset():
+    assert oc.retry_after_seconds({"Retry-After": "12"}, now=1000.0) == 12.0
+    assert oc.retry_after_seconds({"retry-after": "0"}, now=1000.0) == 0.0
+    assert oc.retry_after_seconds({"Retry-After": "600"}, now=1000.0, max_wait=30) == 30.0
+    assert oc.retry_after_seconds({}, now=1000.0) == 1.0
+    assert oc.retry_after_seconds({"X-Rate-Limit-Reset": "1009"}, now=1000.0) == 9.0
+
+
+def test_429_with_retry_after_waits_that_long(server):
+    server.on("GET", "/api/v1/groups",
+              dict(status=429, body={"errorCode": "E0000047", "errorSummary": "rate"}, headers={"Retry-After": "12"}),
+              dict(status=200, body=[]))
+    sleeps = Sleeps()
+    assert make_client(server, sleeps).get("/api/v1/groups") == []
+    assert len(sleeps) == 1
+    assert 12.0 <= sleeps[0] <= 13.0  # Retry-After plus at most 1 s of jitter
+
+
+# ------------------------------------------------------------------ client assertions and DPoP proofs, exactly
+
+def _hex32(value):
+    return len(value) == 32 and all(c in "0123456789abcdef" for c in value)
+
+
+def test_assertion_jti_is_a_fresh_random_value(key_pem):
+    key = creds.load_private_key(key_pem)
+    claims = [jwt.decode(creds.build_client_assertion("0oaC", key, "k", "aud", now=1700000000),
+                         options={"verify_signature": False}) for _index in range(3)]
+    assert all(_hex32(c["jti"]) for c in claims)
+    assert len({c["jti"] for c in claims}) == 3
+    assert [(c["iss"], c["sub"], c["aud"], c["iat"], c["exp"]) for c in claims] == [
+        ("0oaC", "0oaC", "aud", 1700000000, 1700000300)] * 3
+
+
+@pytest.mark.parametrize("curve,alg", [("secp256r1", "ES256"), ("secp384r1", "ES384"), ("secp521r1", "ES512")])
+def test_client_assertion_signed_with_an_ec_key(curve, alg):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = ec.generate_private_key(getattr(ec, curve.upper())())
+    token = creds.build_client_assertion("0oaC", key, "ec-key", "https://acme.okta.com/oauth2/v1/token")
+    assert jwt.get_unverified_header(token) == {"alg": alg, "kid": "ec-key", "typ": "JWT"}
+    claims = jwt.decode(token, key.public_key(), algorithms=[alg], audience="https://acme.okta.com/oauth2/v1/token")
+    assert claims["iss"] == claims["sub"] == "0oaC"
+
+
+def test_client_credentials_with_an_ec_key_end_to_end(server):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = ec.generate_private_key(ec.SECP384R1())
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption()).decode()
+    seen = []
+
+    def token(handler, raw):
+        from urllib.parse import parse_qs
+        assertion = parse_qs(raw.decode())["client_assertion"][0]
+        seen.append(jwt.decode(assertion, key.public_key(), algorithms=["ES384"],
+                               audience=server.url + "/oauth2/v1/token"))
+        return dict(status=200, body={"token_type": "Bearer", "expires_in": 3600, "access_token": "eyEc",
+                                      "scope": "okta.apps.read"})
+    server.on("POST", "/oauth2/v1/token", token)
+    server.on("GET", "/api/v1/apps", dict(status=200, body=[]))
+    client = oc.OktaClient(server.domain, client_id="0oaEc", private_key=pem, private_key_id="ec-key",
+                           scopes=["okta.apps.read"], ca_path=server.cert_path, sleep=Sleeps())
+    assert client.get("/api/v1/apps") == []
+    assert [c["iss"] for c in seen] == ["0oaEc"]
+
+
+def test_dpop_proof_ath_is_the_sha256_of_the_access_token():
+    # RFC 9449, section 7.1: the access token of the example and its ath.
+    token = "Kz~8mXK1EalYznwH-LC-1fBAo.4Ljp~zsPE_NeO.gxU"
+    signer = creds.DPoPSigner()
+    proof = jwt.decode(signer.proof("get", "https://acme.okta.com/api/v1/logs?limit=1", access_token=token),
+                       options={"verify_signature": False})
+    assert proof["ath"] == "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"
+    assert (proof["htm"], proof["htu"]) == ("GET", "https://acme.okta.com/api/v1/logs")
+    assert _hex32(proof["jti"])
+
+
+# ------------------------------------------------------------------ a private key given as a JWK
+
+def _private_jwk(key):
+    if hasattr(key, "curve"):
+        return json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key))
+    return json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+
+
+@pytest.mark.parametrize("kind", ["rsa", "ec"])
+def test_private_key_given_as_a_jwk_text_or_file(tmp_path, kind):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    key = generate_private_key() if kind == "rsa" else ec.generate_private_key(ec.SECP256R1())
+    text = json.dumps(_private_jwk(key))
+    path = tmp_path / "key.jwk"
+    path.write_text(text)
+    for value in (text, str(path)):
+        loaded = creds.load_private_key(value)
+        assert loaded.private_numbers() == key.private_numbers()
+
+
+def test_a_public_jwk_is_refused_as_private_key():
+    public = {k: v for k, v in _private_jwk(generate_private_key()).items() if k in ("kty", "n", "e")}
+    with pytest.raises(errors.OktaInputError, match="holds a public JWK"):
+        creds.load_private_key(json.dumps(public))
+
+
+# ------------------------------------------------------------------ Okta's error texts are scrubbed in okta_error too
+
+def test_error_details_are_scrubbed_like_the_message():
+    secret = "eyJhbGciOiJSUzI1NiJ9.secret-access-token"
+    exc = errors.OktaApiError(400, "GET", "/api/v1/apps", {
+        "errorCode": "E0000001", "errorSummary": "echo %s" % secret, "errorId": "oae1",
+        "errorCauses": [{"errorSummary": "cause %s" % secret}],
+        "error_description": "described %s" % secret}, secrets=[secret])
+    details = exc.as_dict()
+    assert secret not in str(exc) and secret not in json.dumps(details)
+    assert details["error_summary"] == "echo ********"
+    assert details["error_causes"] == ["cause ********"]
+    assert details["oauth_error_description"] == "described ********"

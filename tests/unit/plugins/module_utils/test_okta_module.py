@@ -130,3 +130,21 @@ def test_okta_fail_puts_error_details_in_result():
 ])
 def test_split_scopes(values, expected):
     assert om.split_scopes(values) == expected
+
+
+def test_an_unexpected_error_is_reported_scrubbed_without_a_traceback():
+    access_token = "eyJhbGciOiJSUzI1NiJ9.a-management-access-token"
+
+    class Broken(om.OktaEngine):
+        def run(self):
+            self.client.secrets.add(access_token)  # what the client registers when it gets a token
+            raise RuntimeError("lost while holding %s and Bearer unregisteredToken123" % access_token)
+
+    with patch_module_args({"okta_domain": "acme.okta.com", "api_token": "tok-123456789"}):
+        module = om.OktaModule()
+    with pytest.raises(Failed) as failed:
+        module.run(Broken)
+    result = failed.value.args[0]
+    assert result["msg"].startswith("Unexpected RuntimeError: lost while holding ******** and Bearer ********.")
+    assert access_token not in json.dumps(result) and "unregisteredToken123" not in json.dumps(result)
+    assert "exception" not in result

@@ -88,3 +88,10 @@ def test_already_explained_error_is_not_wrapped_twice():
     inner = raised(caller, error())
     outer = called(caller, inner)
     assert outer is inner
+
+
+def test_ids_are_url_encoded_so_that_no_slash_survives():
+    from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import operation
+    assert operation("get_app").build_path(app_id="0oa1/../../users") == "/api/v1/apps/0oa1%2F..%2F..%2Fusers"
+    assert operation("revoke_grant").build_path(app_id="0oa 1", grant_id="oag?x=1#y") == \
+        "/api/v1/apps/0oa%201/grants/oag%3Fx%3D1%23y"

@@ -17,6 +17,7 @@ from ansible_collections.identity.okta.plugins.module_utils import _okta_resourc
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import _b64url_uint, rfc7638_thumbprint
 
 CALLBACK = "https://www.workato.com/oauth/callback"
 
@@ -242,7 +243,7 @@ def test_dpop_is_turned_off_explicitly(okta, run):
 def test_check_mode_create_update_delete_write_nothing(okta, run):
     planned = web_app(run, check=True, diff=True)
     assert planned["changed"] is True and okta.write_count == 0
-    assert planned["app"]["id"] == engine.PLACEHOLDER_ID
+    assert planned["app"]["id"] == "check_mode_placeholder"
     assert planned["client_secret_issued"] is False and "client_secret" not in planned
     real = web_app(run)
     # The plan matches what the real run did (apart from the ids).
@@ -370,7 +371,9 @@ def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
     assert body["settings"]["oauthClient"]["response_types"] == ["token"]
     assert body["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
     sent = body["settings"]["oauthClient"]["jwks"]["keys"][0]
-    assert "d" not in sent and sent["kid"] == public_jwk(private_pems[0])["kid"]
+    public = serialization.load_pem_private_key(private_pems[0].encode(), password=None).public_key()
+    assert not set(sent) & {"d", "p", "q", "dp", "dq", "qi"}
+    assert sent["n"] == _b64url_uint(public.public_numbers().n) and sent["kid"] == rfc7638_thumbprint(public)
     assert result["app"]["public_keys"] == [dict(kid=sent["kid"], status="ACTIVE")]
     assert "client_secret" not in result and result["client_secret_issued"] is False
     assert "PRIVATE KEY" not in json.dumps(result)
@@ -540,3 +543,173 @@ def test_api_failure_mid_run_reports_changed_and_secret(okta, run):
     assert result["client_secret_issued"] is True
     assert result["client_secret"] in [s["client_secret"] for s in okta.secrets(created["app"]["id"])]
     assert result["okta_error"]["status"] == 500
+
+
+# ------------------------------------------------------------------ removal and things that vanish meanwhile
+
+def _app_ids(okta):
+    return sorted(app["id"] for app in okta.apps())
+
+
+def test_absent_reads_the_app_back_as_gone(okta, run):
+    created = web_app(run)["app"]["id"]
+    other = okta.add_app("Another app")["id"]
+    result = run(label="Conn web", state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % created)[0] == 404
+    assert okta.api("GET", "/api/v1/apps/%s" % other)[0] == 200
+
+
+def test_absent_deactivates_before_deleting_an_active_app(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True
+    assert [(c.method, c.path, c.status) for c in writes(okta)][-2:] == [
+        ("POST", "/api/v1/apps/%s/lifecycle/deactivate" % app_id, 200),
+        ("DELETE", "/api/v1/apps/%s" % app_id, 204)]
+
+
+def test_absent_of_an_inactive_app_deletes_without_deactivating(okta, run):
+    app_id = web_app(run, status="INACTIVE")["app"]["id"]
+    okta.clear_requests()
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True and result["actions"] == ["delete app"]
+    assert [(c.method, c.path) for c in writes(okta)] == [("DELETE", "/api/v1/apps/%s" % app_id)]
+
+
+def test_absent_when_the_app_vanishes_before_the_delete(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    okta.fail("DELETE", "^/api/v1/apps/%s$" % app_id, 404,
+              body=okta.okta_error("E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id))
+    result = run(app_id=app_id, state="absent")
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert [(c.method, c.status) for c in writes(okta)][-2:] == [("POST", 200), ("DELETE", 404)]
+
+
+def test_absent_when_the_app_vanishes_before_the_deactivation(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    gone = okta.okta_error("E0000007", "Not found: Resource not found: %s (AppInstance)" % app_id)
+    okta.fail("POST", "^/api/v1/apps/%s/lifecycle/deactivate$" % app_id, 404, body=gone)
+    okta.fail("DELETE", "^/api/v1/apps/%s$" % app_id, 404, body=gone)
+    result = run(app_id=app_id, state="absent")
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert [(c.method, c.status) for c in writes(okta)][-2:] == [("POST", 404), ("DELETE", 404)]
+
+
+def test_group_unassignment_that_is_already_gone_is_fine(okta, run):
+    ops = okta.add_group("Ops")["id"]
+    dev = okta.add_group("Dev")["id"]
+    app_id = web_app(run, assign_groups=["Ops", "Dev"])["app"]["id"]
+    okta.fail("DELETE", "^/api/v1/apps/%s/groups/%s$" % (app_id, dev), 404,
+              body=okta.okta_error("E0000007", "Not found: Resource not found: %s (ApplicationGroupAssignment)" % dev))
+    result = web_app(run, assign_groups=["Ops"], exclusive_assignments=True)
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True
+    assert "unassign group %s" % dev in result["actions"]
+    assert [(c.method, c.path, c.status) for c in writes(okta)][-1:] == [
+        ("DELETE", "/api/v1/apps/%s/groups/%s" % (app_id, dev), 404)]
+    assert okta.group_assignments(app_id) == sorted([ops, dev])  # the fault answered; the org kept it
+
+
+def test_unknown_group_id_is_reported_as_unknown_before_any_write(okta, run):
+    unknown = "00gUnknownGroup00000"
+    assert len(unknown) == 20
+    result = web_app(run, assign_groups=[unknown])
+    assert result["failed"] is True
+    assert "'%s'" % unknown in result["msg"] and "assign_groups" in result["msg"]
+    assert "HTTP 404" not in result["msg"]
+    assert [c.status for c in okta.requests if c.path == "/api/v1/groups/" + unknown] == [404]
+    assert okta.writes == []
+
+
+# ------------------------------------------------------------------ private_key_jwt needs an active key
+
+def test_private_key_jwt_with_only_inactive_keys_is_refused_before_any_write(okta, run, private_pems):
+    # A web app (client secret) carries a key that is inactive; switching it to private_key_jwt needs an
+    # active key, which it does not have.
+    app = okta.add_app("Conn web", keys=[public_jwk(private_pems[0])])
+    key = okta.keys(app["id"])[0]
+    status, _body = okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app["id"], key["id"]))
+    assert status == 200 and okta.keys(app["id"])[0]["status"] == "INACTIVE"
+    okta.clear_requests()
+    result = run(app_id=app["id"], application_type="web", redirect_uris=[CALLBACK],
+                 token_endpoint_auth_method="private_key_jwt")
+    assert result["failed"] is True
+    assert "private_key_jwt needs a public key, and the app has no active key" in result["msg"]
+    assert okta.writes == []
+
+
+def test_private_key_jwt_with_an_active_key_among_inactive_ones_is_accepted(okta, run, private_pems):
+    app = okta.add_app("Conn web", keys=[public_jwk(private_pems[0]), public_jwk(private_pems[1])])
+    first = okta.keys(app["id"])[0]
+    okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app["id"], first["id"]))
+    result = run(app_id=app["id"], application_type="web", redirect_uris=[CALLBACK],
+                 token_endpoint_auth_method="private_key_jwt")
+    assert result.get("failed") is not True, result.get("msg")
+    assert okta.app(app["id"])["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+
+
+# ------------------------------------------------------------------ the ownership marker
+
+def _set_profile(okta, app_id, profile):
+    change_app(okta, app_id, lambda doc: doc.update(profile=profile))
+
+
+@pytest.mark.parametrize("profile", [None, {"owner": "team-a"}, {"managedBy": "terraform"}])
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_an_app_found_by_label_without_the_marker_is_left_alone(okta, run, profile, state):
+    app_id = okta.add_app("Conn web")["id"]
+    if profile is not None:
+        _set_profile(okta, app_id, profile)
+    before = okta.app(app_id)
+    okta.clear_requests()
+    if state == "present":
+        result = web_app(run, redirect_uris=[CALLBACK, "https://app.example.com/oauth/callback"])
+    else:
+        result = run(label="Conn web", state="absent")
+    assert result["failed"] is True
+    assert "was not created by identity.okta" in result["msg"] and "adopt" in result["msg"]
+    assert okta.writes == []
+    assert okta.app(app_id) == before
+
+
+def test_adopt_marks_the_app_and_keeps_its_profile(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    _set_profile(okta, app_id, {"owner": "team-a"})
+    result = web_app(run, adopt=True)
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is True and any(a.startswith("adopt app") for a in result["actions"])
+    assert okta.app(app_id)["profile"] == {"owner": "team-a", "managedBy": "identity.okta"}
+    okta.clear_requests()
+    again = web_app(run)
+    assert again["changed"] is False and okta.writes == []
+
+
+def test_an_app_with_the_marker_is_managed_by_label(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    _set_profile(okta, app_id, {"managedBy": "identity.okta"})
+    result = run(label="Conn web", state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % app_id)[0] == 404
+
+
+def test_an_app_targeted_by_id_needs_no_marker(okta, run):
+    app_id = okta.add_app("Conn web")["id"]
+    result = run(app_id=app_id, state="absent")
+    assert result["changed"] is True
+    assert okta.api("GET", "/api/v1/apps/%s" % app_id)[0] == 404
+
+
+def test_exclusive_assignments_see_every_assigned_group_over_several_pages(okta, run):
+    names = ["Group %d" % number for number in range(1, 7)]
+    ids = [okta.add_group(name)["id"] for name in names]
+    app_id = web_app(run, assign_groups=names)["app"]["id"]
+    assert okta.group_assignments(app_id) == sorted(ids)
+    okta.clear_requests()
+    result = web_app(run, assign_groups=["Group 1"], exclusive_assignments=True)
+    pages = [c for c in okta.requests if c.method == "GET" and c.path == "/api/v1/apps/%s/groups" % app_id]
+    assert len(pages) >= 3  # six groups, two a page
+    assert sorted(a.split()[-1] for a in result["actions"] if a.startswith("unassign group")) == sorted(ids[1:])
+    assert okta.group_assignments(app_id) == [ids[0]]

@@ -595,3 +595,13 @@ def test_management_credentials_without_permission_are_reported(okta):
     access = check(test, "management_access")
     assert not access["ok"] and "look up the app" in access["detail"]
     assert check(test, "token")["advice"].startswith("Likely causes:")
+
+
+def test_authorization_code_app_configuration_ignores_revoked_grants(okta):
+    app = web_app(okta, grants=["okta.logs.read"])
+    okta.add_grant(app["id"], "okta.schemas.read", status="REVOKED")
+    test = ac(okta, mgmt=True)
+    assert check(test, "app_scopes")["ok"] is False
+    assert check(test, "app_scopes")["advice"].startswith("Grant okta.schemas.read on the Okta API Scopes tab")
+    assert test.missing_scopes == ["okta.schemas.read"]
+    assert no_writes(okta)

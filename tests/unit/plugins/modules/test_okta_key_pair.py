@@ -15,10 +15,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_key_pair as engine
 from ansible_collections.identity.okta.plugins.module_utils import _okta_files as files
-from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import jwk_thumbprint
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_key_pair
-from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import _b64url_uint, rfc7638_thumbprint, run_module
 
 
 def run(check_mode=False, diff=False, **args):
@@ -55,8 +54,12 @@ def test_result_has_public_material_only(tmp_path):
     jwk = result["public_jwk"]
     assert set(jwk) == {"kty", "n", "e", "kid", "use", "alg"}
     assert (jwk["kty"], jwk["use"], jwk["alg"]) == ("RSA", "sig", "RS256")
-    assert result["kid"] == jwk["kid"] == jwk_thumbprint(jwk)
-    assert result["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
+    with open(path, "rb") as handle:
+        public = serialization.load_pem_private_key(handle.read(), password=None).public_key()
+    assert result["kid"] == jwk["kid"] == rfc7638_thumbprint(public)
+    assert (jwk["n"], jwk["e"]) == (_b64url_uint(public.public_numbers().n), "AQAB")
+    assert result["public_key_pem"].encode() == public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     with open(path) as handle:
         private = handle.read()
     body = "".join(private.strip().splitlines()[1:-1])
@@ -215,3 +218,67 @@ def test_write_new_key_never_replaces_an_existing_file(tmp_path):
         files.write_file(str(path), "-----BEGIN PRIVATE KEY-----\n", 0o600, replace=False)
     assert path.read_text() == "someone else's file"
     assert os.listdir(str(tmp_path)) == ["app.pem"]
+
+
+# ------------------------------------------------------------------ file systems without hard links
+
+@pytest.mark.parametrize("code", ["EPERM", "ENOTSUP", "EOPNOTSUPP", "EMLINK", "ENOSYS"])
+def test_key_is_written_on_a_file_system_without_hard_links(tmp_path, monkeypatch, code):
+    import errno
+
+    def no_hard_links(*args, **kwargs):
+        raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)))
+
+    monkeypatch.setattr(os, "link", no_hard_links)
+    path = tmp_path / "nolinks.pem"
+    kind, result = run(path=str(path))
+    assert kind == "exit", result.get("msg")
+    assert result["changed"] is True
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    assert mode_of(path) == 0o600
+    assert os.listdir(str(tmp_path)) == ["nolinks.pem"]  # no temporary file left
+
+
+def test_without_hard_links_a_file_that_appeared_is_not_replaced(tmp_path, monkeypatch):
+    import errno
+    path = tmp_path / "race.pem"
+
+    def no_hard_links_and_someone_writes(*args, **kwargs):
+        path.write_text("someone else's file")
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_hard_links_and_someone_writes)
+    with pytest.raises(OktaInputError, match="appeared while the file was being written; it was not replaced"):
+        files.write_file(str(path), "-----BEGIN PRIVATE KEY-----\n", 0o600, replace=False)
+    assert path.read_text() == "someone else's file"
+    assert os.listdir(str(tmp_path)) == ["race.pem"]
+
+
+def test_other_link_errors_are_reported(tmp_path, monkeypatch):
+    import errno
+
+    def link_fails(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "link", link_fails)
+    with pytest.raises(OktaInputError, match="Cannot write .*Input/output error"):
+        files.write_file(str(tmp_path / "io.pem"), "x", 0o600, replace=False)
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_module_never_replaces_a_key_file_that_appears_while_it_writes(tmp_path, monkeypatch):
+    path = tmp_path / "race.pem"
+    real_mkstemp = tempfile.mkstemp
+
+    def mkstemp_then_someone_writes(*args, **kwargs):
+        made = real_mkstemp(*args, **kwargs)
+        path.write_text("someone else's key")
+        return made
+
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_someone_writes)
+    kind, result = run(path=str(path))
+    assert kind == "fail"
+    assert "appeared while the file was being written; it was not replaced" in result["msg"]
+    assert path.read_text() == "someone else's key"
+    assert os.listdir(str(tmp_path)) == ["race.pem"]

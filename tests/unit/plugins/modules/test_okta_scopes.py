@@ -299,3 +299,41 @@ def test_granting_needs_a_super_administrator(okta, app):
     assert kind == "fail"
     assert "Super Administrator" in result["msg"]
     assert "only super administrators can grant and revoke Okta API scopes" in result["msg"]
+
+
+# ------------------------------------------------------------------------------ scope names are case-sensitive
+
+def test_plan_changes_compares_scope_names_exactly():
+    assert engine.plan_changes({"okta.users.read"}, {"okta.Users.read"}, "present", True) == (
+        ["okta.Users.read"], ["okta.users.read"])
+    assert engine.plan_changes({"okta.users.read"}, {"OKTA.USERS.READ"}, "absent", False) == ([], [])
+
+
+def test_a_scope_name_in_other_case_is_not_the_granted_scope(okta, app):
+    okta.grant(app["id"], "okta.users.read")
+    kind, result = run(okta, app_id=app["id"], scopes=["OKTA.USERS.READ"])
+    # Okta knows scope names in one case only: it refuses this one, and nothing counts as already granted.
+    assert kind == "fail"
+    assert result["added"] == [] and result["failed_scope"] == "OKTA.USERS.READ"
+    assert writes(okta) == [("POST", GRANTS % app["id"], {"issuer": okta.org_url, "scopeId": "OKTA.USERS.READ"})]
+    assert granted(okta, app["id"]) == ["okta.users.read"]
+
+
+def test_state_absent_with_a_name_in_other_case_revokes_nothing(okta, app):
+    okta.grant(app["id"], "okta.users.read")
+    kind, result = run(okta, app_id=app["id"], scopes=["Okta.Users.Read"], state="absent")
+    assert kind == "exit" and result["changed"] is False and result["removed"] == []
+    assert okta.writes == []
+    assert granted(okta, app["id"]) == ["okta.users.read"]
+
+
+# ------------------------------------------------------------------------------ a grant that is already gone
+
+def test_revoking_a_grant_that_is_already_gone_is_fine(okta, app):
+    okta.grant(app["id"], "okta.users.read", "okta.logs.read")
+    okta.fail("DELETE", r"^/api/v1/apps/%s/grants/" % app["id"], 404,
+              body=okta.okta_error("E0000007", "Not found: Resource not found: oag (OAuth2ScopeConsentGrant)"))
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.users.read"], state="absent")
+    assert kind == "exit", result.get("msg")
+    assert result["changed"] is True and result["removed"] == ["okta.users.read"]
+    assert [(c.method, c.status) for c in okta.writes] == [("DELETE", 404)]

@@ -10,7 +10,7 @@ collection path is needed). Prints one JSON object and never the token itself:
     {"token": "issued" | "refused", "oauth_error": ..., "error": ..., "scopes": [...],
      "reads": {"logs": 200, "user_schema": 403, ...}}
 
-Usage: cc_token.py --domain D --client-id C --key PEM_PATH --kid KID [--ca CA] --scopes 'S1 S2 ...'
+Usage: cc_token.py --domain=D --client-id=C --key=PEM_PATH --kid=KID [--ca=CA] --scopes='S1 S2 ...'
 """
 
 from __future__ import annotations
