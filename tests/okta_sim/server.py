@@ -84,6 +84,10 @@ def exchange_entry(req, resp, fault):
             merged.setdefault('Content-Type', 'application/json')
         entry['response_headers'] = merged
         entry['response_body'] = _redact(resp.body)
+        # A fault may echo the request's credential in its answer: the log never keeps it.
+        credential = (req.header('Authorization') or '').partition(' ')[2]
+        if len(credential) >= 8 and credential in json.dumps(entry['response_body']):
+            entry['response_body'] = json.loads(json.dumps(entry['response_body']).replace(credential, '*' * len(credential)))
     return entry
 
 
