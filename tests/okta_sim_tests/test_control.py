@@ -114,7 +114,7 @@ def test_request_log_and_write_flag(sim):
 def test_request_log_marks_every_attempted_write_refused_failed_or_dropped(sim):
     app = sim.create_app('web')
     since = sim.requests_log()[-1]['seq']
-    _, reader = sim.user_token('log.reader@example.com', roles=('READ_ONLY_ADMIN',))
+    reader = sim.user_token('log.reader@example.com', roles=('READ_ONLY_ADMIN',))[1]
     assert reader.post('/api/v1/apps/%s/lifecycle/deactivate' % app['id']).status_code == 403
     sim.control('POST', '/faults', {'method': 'DELETE', 'path': '/grants/', 'count': 1, 'status': 503})
     assert sim.admin.delete('/api/v1/apps/%s/grants/oag0000000000000000' % app['id']).status_code == 503

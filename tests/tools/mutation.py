@@ -186,7 +186,7 @@ def baseline(mutants, keep):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--jobs', type=int, default=int(os.environ.get('MUTATION_JOBS', '1')))
     parser.add_argument('--list', action='store_true', help='list the mutants and exit')
     parser.add_argument('--keep', action='store_true', help='keep the tree copies')

@@ -332,4 +332,3 @@ def test_group_roles_are_reported_but_never_removed(okta):
     assert sorted(r["assignment_type"] for r in result["roles"]) == ["GROUP", "USER"]
     assert sorted((a["type"], a["assignmentType"]) for a in okta.user_roles(user["id"])) == [
         ("HELP_DESK_ADMIN", "GROUP"), ("REPORT_ADMIN", "USER")]
-
