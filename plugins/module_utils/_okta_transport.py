@@ -235,7 +235,6 @@ class OktaClient(object):
         self.backoff_max = float(backoff_max)
         self.sleep = sleep if sleep is not None else time.sleep
         self.secrets = set()
-        self.write_count = 0
         self.writes_attempted = 0
         self.request_count = 0
         self.rate_limits = RateLimitTracker()
@@ -443,8 +442,6 @@ class OktaClient(object):
                         scrub(_short_reason(exc), self.secrets) if not _mentions_secret(exc, self.secrets)
                         else "details withheld because they contain a credential"),
                     kind="request", url=url)
-            if method not in ("GET", "HEAD") and path != TOKEN_PATH:
-                self.write_count += 1
             self.rate_limits.update(method, urlsplit(url).path, response.headers)
             status = response.status_code
             if 300 <= status < 400:

@@ -171,7 +171,7 @@ def test_private_key_jwt_assertion_and_bearer_header(server, key_pem):
     assert form["scope"] == "okta.apps.read okta.apps.manage"
     api_calls = [r for r in server.requests if r["path"] == "/api/v1/apps"]
     assert [r["headers"]["Authorization"] for r in api_calls] == ["Bearer eyAccessToken.1"] * 2
-    assert client.write_count == 0
+    assert client.writes_attempted == 0  # token requests are not writes
 
 
 def test_assertions_have_fresh_jti(key_pem):
