@@ -25,6 +25,9 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 TABLE = os.path.join(ROOT, 'tests', 'bad_inputs.yml')
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
+
+from okta_sim_process import ansible_tool  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def request_log(control_url, token, ca_path, since=0):
@@ -48,8 +51,7 @@ def run_case(case, env, workdir):
     path = os.path.join(workdir, '%s.yml' % case['id'])
     with open(path, 'w', encoding='utf-8') as handle:
         yaml.safe_dump(playbook, handle, sort_keys=False)
-    tool = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
-    result = subprocess.run([tool if os.access(tool, os.X_OK) else 'ansible-playbook', '-vvv', '-i', 'localhost,', path],
+    result = subprocess.run([ansible_tool('ansible-playbook'), '-vvv', '-i', 'localhost,', path],
                             env=env, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, timeout=600, check=False)
     return result.stdout, result.returncode
