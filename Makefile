@@ -37,8 +37,10 @@ SANITY_ARGS ?=
 MOLECULE_ARGS ?=
 ANSIBLE_TEST_TARGETS ?= okta_key_pair
 
-# The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
-SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check awx conformance
+# The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
+# the exchange logs of the other suites, so it starts when they have all ended.
+SUITES := integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check conformance
+TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
 SIM_SUITES := sim-test integration molecule awx
@@ -50,7 +52,7 @@ suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
-	@echo "make test         run every suite below and print a summary"
+	@echo "make test         run every suite below, TEST_JOBS (default $(TEST_JOBS)) at a time, and print a summary"
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
@@ -99,21 +101,7 @@ demo: venv collection-link
 test: venv collection-link
 	@rm -rf "$(EXCHANGE_DIR)"
 	@mkdir -p "$(EXCHANGE_DIR)" tests/output
-	@summary=tests/output/test-summary.txt; : > "$$summary"; \
-	passed=0; failed=0; total_start=$$(date +%s); \
-	for suite in $(SUITES); do \
-		echo; echo "==================== make $$suite ===================="; \
-		start=$$(date +%s); \
-		if $(MAKE) "$$suite"; then result=passed; passed=$$((passed + 1)); \
-		else result=FAILED; failed=$$((failed + 1)); fi; \
-		printf '%-24s %-8s %6ss\n' "$$suite" "$$result" "$$(( $$(date +%s) - start ))" >> "$$summary"; \
-	done; \
-	echo; echo "==================== summary ===================="; \
-	printf '%-24s %-8s %7s\n' suite result time; \
-	cat "$$summary"; \
-	printf '%-24s %-8s %6ss\n' total "" "$$(( $$(date +%s) - total_start ))"; \
-	echo "suites: $$passed passed, $$failed failed"; \
-	test "$$failed" -eq 0
+	python tests/tools/run_suites.py --jobs $(TEST_JOBS) --after conformance $(SUITES)
 
 # --- single suites -----------------------------------------------------------------------------
 
