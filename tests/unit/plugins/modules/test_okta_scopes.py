@@ -337,3 +337,28 @@ def test_revoking_a_grant_that_is_already_gone_is_fine(okta, app):
     assert kind == "exit", result.get("msg")
     assert result["changed"] is True and result["removed"] == ["okta.users.read"]
     assert [(c.method, c.status) for c in okta.writes] == [("DELETE", 404)]
+
+
+def test_management_token_without_a_requested_scope_fails_before_any_call(okta, app):
+    # The management app holds two of the three scopes okta_scopes requests: Okta issues the token without the
+    # third, and the client stops there instead of meeting a 403 halfway through.
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "fail" and result["changed"] is False
+    assert "without okta.appGrants.manage (of okta.apps.read okta.appGrants.read okta.appGrants.manage)" \
+        in result["msg"]
+    assert "Applications > Applications > the app > Okta API Scopes > Grant" in result["msg"]
+    assert "identity.okta.okta_scopes" in result["msg"]
+    assert [c.path for c in okta.requests] == ["/oauth2/v1/token"]
+    assert granted(okta, app["id"]) == []
+
+
+def test_management_token_with_no_scope_granted_explains_consent_required(okta, app):
+    management = okta.service_client(scopes=[])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "fail"
+    assert "consent_required" in result["msg"]
+    assert "none of the requested scopes (okta.apps.read, okta.appGrants.read, okta.appGrants.manage) is granted" \
+        in result["msg"]
+    assert "Okta API Scopes > Grant" in result["msg"]
+    assert [c.path for c in okta.requests] == ["/oauth2/v1/token"]
