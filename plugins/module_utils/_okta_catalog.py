@@ -131,6 +131,13 @@ _USER_VIEWERS = "an admin role that can view users (for example Read-Only Admini
 _ROLE_VIEWERS = "Super Administrator, Organization Administrator or Read-Only Administrator"
 _SUPER_ADMIN = "the Super Administrator role (only super administrators can assign and unassign admin roles)"
 _GRANT_MANAGERS = "the Super Administrator role (only super administrators can grant and revoke Okta API scopes)"
+# Okta lets only super administrators change the keys of an API Services app that holds Okta API scope grants.
+_KEY_MANAGERS = ("the Super Administrator role when the app is an API Services app with granted Okta API scopes "
+                 "(only super administrators can change the keys of such an app), otherwise an admin role that can "
+                 "manage this app (Super Administrator, Organization Administrator or Application Administrator)")
+_APP_KEY_MANAGERS = ("an admin role that can manage this app (Super Administrator, Organization Administrator or "
+                     "Application Administrator); the Super Administrator role when the change touches the keys of "
+                     "an API Services app with granted Okta API scopes")
 _ANY_ADMIN = "any admin role"
 
 
@@ -179,7 +186,7 @@ OPERATIONS = _ops(
     ("list_apps", "GET", "/api/v1/apps", APPS_READ, _APP_VIEWERS, "list the app integrations"),
     ("get_app", "GET", _APP, APPS_READ, _APP_VIEWERS, "read the app {app_id}", _ABSENT),
     ("create_app", "POST", "/api/v1/apps", APPS_MANAGE, _APP_MANAGERS, "create the app integration"),
-    ("replace_app", "PUT", _APP, APPS_MANAGE, _APP_MANAGERS, "update the app {app_id}"),
+    ("replace_app", "PUT", _APP, APPS_MANAGE, _APP_KEY_MANAGERS, "update the app {app_id}"),
     ("activate_app", "POST", _APP + "/lifecycle/activate", APPS_MANAGE, _APP_MANAGERS, "activate the app {app_id}"),
     ("deactivate_app", "POST", _APP + "/lifecycle/deactivate", APPS_MANAGE, _APP_MANAGERS,
      "deactivate the app {app_id}", _ABSENT),
@@ -187,13 +194,13 @@ OPERATIONS = _ops(
     # app signing keys
     ("list_app_keys", "GET", _APP + "/credentials/jwks", APPS_READ, _APP_VIEWERS,
      "list the public keys of the app {app_id}"),
-    ("add_app_key", "POST", _APP + "/credentials/jwks", APPS_MANAGE, _APP_MANAGERS,
+    ("add_app_key", "POST", _APP + "/credentials/jwks", APPS_MANAGE, _KEY_MANAGERS,
      "add a public key to the app {app_id}"),
-    ("activate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/activate", APPS_MANAGE, _APP_MANAGERS,
+    ("activate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/activate", APPS_MANAGE, _KEY_MANAGERS,
      "activate the key {key_id} of the app {app_id}"),
     ("deactivate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/deactivate", APPS_MANAGE,
-     _APP_MANAGERS, "deactivate the key {key_id} of the app {app_id}", _ABSENT),
-    ("delete_app_key", "DELETE", _APP + "/credentials/jwks/{key_id}", APPS_MANAGE, _APP_MANAGERS,
+     _KEY_MANAGERS, "deactivate the key {key_id} of the app {app_id}", _ABSENT),
+    ("delete_app_key", "DELETE", _APP + "/credentials/jwks/{key_id}", APPS_MANAGE, _KEY_MANAGERS,
      "delete the key {key_id} of the app {app_id}", _ABSENT),
     # app client secrets
     ("list_app_secrets", "GET", _APP + "/credentials/secrets", APPS_READ, _APP_VIEWERS,

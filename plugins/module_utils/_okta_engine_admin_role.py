@@ -152,6 +152,7 @@ class AdminRoleEngine(OktaEngine):
         self.plan(*((["assign %s" % describe(wanted)] if to_add else []) + ["remove %s" % describe(a) for a in to_remove]))
         self.record(assignments, planned, [wanted] if to_add else [], to_remove)
         self.result["changed"] = bool(to_add or to_remove)
+        self.check_caller()
         if self.check_mode or not self.result["changed"]:
             return self.result
 

@@ -99,6 +99,7 @@ class ScopesEngine(OktaEngine):
         self.result.update(changed=bool(to_add or to_remove), added=to_add, removed=to_remove, granted=sorted(final))
         if self.diff_mode:
             self.result["diff"] = dict(before=dict(scopes=sorted(granted)), after=dict(scopes=sorted(final)))
+        self.check_caller()
         if self.check_mode or not self.result["changed"]:
             return self.result
 

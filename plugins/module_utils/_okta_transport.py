@@ -300,6 +300,14 @@ class OktaClient(object):
         delay = min(self.backoff_max, self.backoff_base * (2 ** attempt))
         return delay + random.uniform(0, delay / 2.0)
 
+    def add_scopes(self, scopes):
+        """Request these scopes too from now on (OAuth 2.0 only): the next request gets a new token."""
+        added = [s for s in scopes if s not in self.scopes]
+        if self.client_id and added:
+            self.scopes.extend(added)
+            self._access_token = None
+        return added
+
     def add_secret(self, value):
         """Register a value that must never appear in error messages."""
         if value:

@@ -86,6 +86,7 @@ options:
     default: false
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -179,6 +180,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 actions:
   description:
     - The changes, in order (C(assign <role>), C(remove <role>)); in check mode, the changes a real run would make.
@@ -267,6 +276,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 
 def main():
     module = OktaModule(argument_spec=dict(
+        required_caller_roles=dict(type="list", elements="str", default=[]),
         principal=dict(type="str", choices=["client", "user"], default="client"),
         app_id=dict(type="str"),
         client_id=dict(type="str"),

@@ -22,6 +22,7 @@ author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -318,6 +319,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 app:
   description:
     - The app after the run (in check mode, as a real run would leave it). Empty after O(state=absent).
@@ -496,6 +505,7 @@ def main():
         assign_groups=dict(type="list", elements="str"),
         assign_everyone=dict(type="bool"),
         exclusive_assignments=dict(type="bool", default=False),
+        required_caller_roles=dict(type="list", elements="str", default=[]),
     )
     module = OktaModule(argument_spec=spec, required_one_of=[("app_id", "client_id", "label")])
     protect_private_input(module)

@@ -68,6 +68,7 @@ options:
     type: str
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -162,6 +163,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 actions:
   description:
     - The changes, in order (C(grant <scope>), C(revoke <scope>)); in check mode, the changes a real run would make.
@@ -235,6 +244,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 def main():
     module = OktaModule(
         argument_spec=dict(
+            required_caller_roles=dict(type="list", elements="str", default=[]),
             app_id=dict(type="str"),
             client_id=dict(type="str"),
             label=dict(type="str"),
