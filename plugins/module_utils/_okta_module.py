@@ -164,6 +164,10 @@ class OktaEngine(object):
         self.result = dict(changed=False, actions=[])
         self.done = []
         self.context = None
+        bad = [r for r in (self.params.get("required_caller_roles") or []) if r not in ROLE_TYPES]
+        if bad:
+            raise OktaInputError("required_caller_roles: '%s' is not an Okta admin role type (valid: %s)."
+                                 % (bad[0], ", ".join(ROLE_TYPES)), "required_caller_roles")
 
     def plan(self, *actions):
         self.result["actions"].extend(actions)
@@ -183,10 +187,6 @@ class OktaEngine(object):
         wanted = [r for r in (self.params.get("required_caller_roles") or []) if r]
         if not wanted or not self.result["actions"]:
             return
-        bad = [r for r in wanted if r not in ROLE_TYPES]
-        if bad:
-            raise OktaInputError("required_caller_roles: '%s' is not an Okta admin role type (valid: %s)."
-                                 % (bad[0], ", ".join(ROLE_TYPES)), "required_caller_roles")
         # An OAuth 2.0 management token needs okta.roles.read to read the roles of its own client.
         self.client.add_scopes([ROLES_READ])
         planned = ", ".join(self.result["actions"])

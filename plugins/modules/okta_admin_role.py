@@ -80,8 +80,27 @@ options:
     description:
       - With O(state=present), also remove every other role assignment of the principal.
       - The new role is assigned before the others are removed, so the principal is never left without a role.
-      - Roles a user receives through a group are not the user's own assignments; they are never removed.
+      - Roles a user or client receives through a group (C(assignment_type=GROUP)) are not its own assignments;
+        they are never removed. The module warns when the principal holds such roles and lists them in
+        RV(inherited).
       - Not allowed with O(state=absent).
+    type: bool
+    default: false
+  remove_super_admin:
+    description:
+      - With O(state=present) and another O(role) than V(SUPER_ADMIN), also remove a Super Administrator role
+        assigned to the principal itself (the one Okta assigns on its own to an API Services app when Okta API
+        scopes are granted to it while the org setting C(clientPrivilegesSetting) is on). Reported in
+        RV(actions) and RV(removed) as C(remove SUPER_ADMIN).
+      - A Super Administrator role received through a group is never removed.
+      - Not allowed with O(role=SUPER_ADMIN) (a role asked for is never removed), with O(state=absent) or with
+        O(keep_super_admin).
+    type: bool
+    default: false
+  keep_super_admin:
+    description:
+      - With O(exclusive=true), keep a Super Administrator role assigned to the principal instead of removing it
+        with the other roles.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -241,6 +260,13 @@ added:
   returned: success, and on failure once the principal is known
   type: list
   elements: dict
+inherited:
+  description:
+    - The roles the principal holds through a group (C(assignment_type=GROUP)), in the form of RV(roles). The
+      module never removes them; a warning names them.
+  returned: success, and on failure once the principal is known
+  type: list
+  elements: dict
 removed:
   description: The role assignments this run removed (or would remove, in check mode), in the form of RV(roles).
   returned: success, and on failure once the principal is known
@@ -287,6 +313,8 @@ def main():
         resource_set=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
+        remove_super_admin=dict(type="bool", default=False),
+        keep_super_admin=dict(type="bool", default=False),
     ))
     module.run(AdminRoleEngine)
 
