@@ -294,6 +294,20 @@ def _explained(client, op, exc, ids, action):
     return exc
 
 
+def _remember_secrets(client, answer):
+    """Register every client secret of an answer (Okta shows them in full in app and secret answers), so that no
+    message can show one."""
+    items = answer if isinstance(answer, list) else [answer]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        oauth = (item.get("credentials") or {}).get("oauthClient") if isinstance(item.get("credentials"), dict) else None
+        for value in (item.get("client_secret"), (oauth or {}).get("client_secret") if isinstance(oauth, dict) else None):
+            if value and isinstance(value, str) and hasattr(client, "add_secret"):
+                client.add_secret(value)
+    return answer
+
+
 def call(client, name, query=None, body=None, action=None, **ids):
     """Call one operation; returns the parsed body, or :data:`ABSENT` on a ``404`` the operation allows.
 
@@ -302,7 +316,7 @@ def call(client, name, query=None, body=None, action=None, **ids):
     op = OPERATIONS[name]
     path = op.build_path(**ids)
     try:
-        return client.request(op.method, path, params=query, json=body).body
+        return _remember_secrets(client, client.request(op.method, path, params=query, json=body).body)
     except OktaApiError as exc:
         if exc.status == 404 and op.absent_on_404:
             return ABSENT
@@ -314,7 +328,8 @@ def call_list(client, name, query=None, action=None, **ids):
     op = OPERATIONS[name]
     path = op.build_path(**ids)
     try:
-        return [item for item in client.paginate(path, params=query, item_key=op.item_key) if isinstance(item, dict)]
+        return _remember_secrets(client, [item for item in client.paginate(path, params=query, item_key=op.item_key)
+                                          if isinstance(item, dict)])
     except OktaApiError as exc:
         if exc.status == 404 and op.absent_on_404:
             return []
