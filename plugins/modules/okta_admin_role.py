@@ -123,8 +123,10 @@ attributes:
       - identity.okta.okta
 notes:
   - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.roles.read), V(okta.roles.manage),
-    V(okta.apps.read) and V(okta.users.read). Assigning and removing admin roles also needs the Super Administrator
-    role (for an API token, on its administrator; for a management app, on the app).
+    V(okta.apps.read) and V(okta.users.read).
+  - Management credential - assigning and removing admin roles needs the Super Administrator role (for an API token,
+    on its administrator; for a management app, on the app); reading them needs Super Administrator, Organization
+    Administrator or Read-only Administrator. A role held through a group counts.
   - When Okta refuses an operation for lack of permission (HTTP 403, C(E0000006)), the error names the missing
     Okta API scope or admin role.
   - For a user, roles received through a group are listed in RV(roles) (with RV(roles[].assignment_type=GROUP)) but

@@ -227,6 +227,9 @@ options:
 notes:
   - "Management scopes used with OAuth 2.0 authentication (O(auth_client_id)) when O(auth_scopes) is not set:
     C(okta.apps.read), C(okta.apps.manage), C(okta.groups.read)."
+  - "Management credential: an admin role that can manage the app (Super Administrator, Organization Administrator
+    or Application Administrator); changing the public keys of an API Services app that has granted Okta API scopes
+    needs the Super Administrator role (Okta refuses the others). A role held through a group counts."
   - "The client secret of a web app is returned only in the run that issued it (creation, or
     O(rotate_client_secret=true)), and never appears in RV(app) or in the diff. It cannot be read back later.
     Set C(no_log: true) on the task, or store RV(client_secret) at once in a vault, so it is not shown or logged."

@@ -86,9 +86,12 @@ attributes:
       - identity.okta.okta
 notes:
   - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.apps.read), V(okta.appGrants.read)
-    and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations. The
-    management app also needs an admin role that can manage the target app, such as Super Administrator,
-    Organization Administrator or Application Administrator.
+    and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations.
+  - Management credential - granting and revoking Okta API scopes needs the Super Administrator role (Okta refuses
+    Organization and Application Administrators): on the administrator who owns O(api_token), or assigned to the
+    management app of O(auth_client_id). Reading the grants (a run with nothing to change) needs a role that can
+    view apps, such as Read-only Administrator. O(required_caller_roles=[SUPER_ADMIN]) checks the role before the
+    first change.
   - >-
     Changes are applied one scope at a time: first the grants, then the revocations. If Okta rejects one (for
     example an unknown scope), the module stops before any further write and fails; the result then lists in
