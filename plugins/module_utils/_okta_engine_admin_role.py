@@ -176,12 +176,13 @@ class AdminRoleEngine(OktaEngine):
         self.plan(*((["assign %s" % describe(wanted)] if to_add else []) + ["remove %s" % describe(a) for a in to_remove]))
         self.record(assignments, planned, [wanted] if to_add else [], to_remove)
         self.result["changed"] = bool(to_add or to_remove)
-        self.check_caller()
         if self.check_mode or not self.result["changed"]:
+            self.check_caller()
             return self.result
 
         current, added, removed = list(assignments), [], []
         self.record(assignments, current, added, removed)
+        self.check_caller()
         if to_add:
             self.context = "Could not assign %s to %s" % (describe(wanted), principal.describe())
             created = assign_role(self.client, principal, role,

@@ -99,11 +99,12 @@ class ScopesEngine(OktaEngine):
         self.result.update(changed=bool(to_add or to_remove), added=to_add, removed=to_remove, granted=sorted(final))
         if self.diff_mode:
             self.result["diff"] = dict(before=dict(scopes=sorted(granted)), after=dict(scopes=sorted(final)))
-        self.check_caller()
         if self.check_mode or not self.result["changed"]:
+            self.check_caller()
             return self.result
 
         self.result.update(added=[], removed=[], granted=sorted(granted))
+        self.check_caller()
         for scope in to_add:
             self.context = "Could not grant the scope '%s' to app %s" % (scope, describe_app(app))
             self.result["failed_scope"] = scope

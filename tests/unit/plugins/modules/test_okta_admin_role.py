@@ -395,3 +395,13 @@ def test_a_super_admin_asked_for_is_never_removed(okta, app, args, option):
     kind, result = run(okta, app_id=app["id"], **args)
     assert kind == "fail" and result["msg"].startswith(option)
     assert okta.requests == []
+
+
+def test_caller_without_super_admin_stops_before_assigning(okta, app, client_id):
+    user = okta.add_user("orgadmin-caller@example.com", roles=["ORG_ADMIN"])
+    token = okta.add_api_token(user["id"])["token"]
+    kind, result = run(okta, app_id=app["id"], api_token=token, required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "fail" and result["changed"] is False
+    assert result["added"] == [] and result["removed"] == [] and result["actions"] == ["assign READ_ONLY_ADMIN"]
+    assert "need Super Administrator (SUPER_ADMIN)" in result["msg"] and okta.writes == []
+    assert types(okta, client_id) == []

@@ -379,6 +379,8 @@ def test_caller_without_the_required_role_fails_before_any_write(okta, app):
     assert "Nothing was changed" in result["msg"]
     assert result["caller"] == dict(type="user", id=user["id"], name="org-admin@example.com", roles=["ORG_ADMIN"],
                                     inherited=[])
+    # What the result says was done: nothing (the plan is in actions).
+    assert result["added"] == [] and result["actions"] == ["grant okta.logs.read"]
     assert okta.writes == []
     assert [c.path for c in okta.requests][-2:] == ["/api/v1/users/me", "/api/v1/users/%s/roles" % user["id"]]
 
