@@ -215,13 +215,13 @@ class OktaEngine(object):
                       else "the management app (client ID %s)" % principal.id)
             who = "The management credentials are those of %s, which holds %s" % (
                 holder, ", ".join(sorted(set("%s (%s)" % (role_label(t), t) for t in types))) or "no admin role")
-        where = ("Use the API token of a Super Administrator, or assign the role in Security > Administrators"
+        where = ("Use the API token of an administrator who holds it, or assign the role in Security > Administrators"
                  if self.client.auth_method == "api_token" else
                  "Assign the role to the management app (Applications > Applications > the app > Admin roles > Edit "
                  "assignments), or use other credentials")
-        message = ("%s; the planned changes (%s) need %s: only a super administrator can grant or revoke Okta API "
-                   "scopes, assign admin roles, and change the keys of an API Services app with granted scopes. %s."
-                   % (who, planned, roles_text(wanted), where))
+        why = (": only a super administrator can grant or revoke Okta API scopes, assign admin roles, and change the "
+               "keys of an API Services app with granted scopes" if "SUPER_ADMIN" in wanted else "")
+        message = "%s; the planned changes (%s) need %s%s. %s." % (who, planned, roles_text(wanted), why, where)
         if self.check_mode:
             self.module.warn(message + " A real run would fail before any change.")
             return
