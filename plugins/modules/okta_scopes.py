@@ -88,7 +88,7 @@ notes:
   - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.apps.read), V(okta.appGrants.read)
     and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations.
   - Management credential - granting and revoking Okta API scopes needs the Super Administrator role (Okta refuses
-    Organization and Application Administrators): on the administrator who owns O(api_token), or assigned to the
+    Organization and Application Administrators), on the administrator who owns O(api_token), or assigned to the
     management app of O(auth_client_id). Reading the grants (a run with nothing to change) needs a role that can
     view apps, such as Read-only Administrator. O(required_caller_roles=[SUPER_ADMIN]) checks the role before the
     first change.
