@@ -84,3 +84,23 @@ requirements:
   - PyJWT >= 2.8
   - cryptography >= 41
 """
+
+    # The check of the caller's admin roles, for the modules that change the org.
+    CALLER_ROLES = r"""
+options:
+  required_caller_roles:
+    description:
+      - Admin role types (such as V(SUPER_ADMIN)) of which the principal of the management credentials must hold
+        one, directly or through a group, before the module changes anything. That principal is the user who owns
+        O(api_token) (two reads, the user and then its roles) or the management app of O(auth_client_id) (one read
+        of its roles; the token then also requests C(okta.roles.read), which must be granted to that app).
+      - Checked only when the run is to change something; nothing is read otherwise. When the principal holds
+        none of them, the task fails before any change, naming the roles it holds; in check mode this is a
+        warning.
+      - The roles of this collection set V(SUPER_ADMIN), since only a super administrator can grant or revoke Okta
+        API scopes, assign admin roles, and change the keys of an API Services app with granted scopes.
+      - An empty list (the default) checks nothing.
+    type: list
+    elements: str
+    default: []
+"""

@@ -131,6 +131,13 @@ _USER_VIEWERS = "an admin role that can view users (for example Read-Only Admini
 _ROLE_VIEWERS = "Super Administrator, Organization Administrator or Read-Only Administrator"
 _SUPER_ADMIN = "the Super Administrator role (only super administrators can assign and unassign admin roles)"
 _GRANT_MANAGERS = "the Super Administrator role (only super administrators can grant and revoke Okta API scopes)"
+# Okta lets only super administrators change the keys of an API Services app that holds Okta API scope grants.
+_KEY_MANAGERS = ("the Super Administrator role when the app is an API Services app with granted Okta API scopes "
+                 "(only super administrators can change the keys of such an app), otherwise an admin role that can "
+                 "manage this app (Super Administrator, Organization Administrator or Application Administrator)")
+_APP_KEY_MANAGERS = ("an admin role that can manage this app (Super Administrator, Organization Administrator or "
+                     "Application Administrator); the Super Administrator role when the change touches the keys of "
+                     "an API Services app with granted Okta API scopes")
 _ANY_ADMIN = "any admin role"
 
 
@@ -179,7 +186,7 @@ OPERATIONS = _ops(
     ("list_apps", "GET", "/api/v1/apps", APPS_READ, _APP_VIEWERS, "list the app integrations"),
     ("get_app", "GET", _APP, APPS_READ, _APP_VIEWERS, "read the app {app_id}", _ABSENT),
     ("create_app", "POST", "/api/v1/apps", APPS_MANAGE, _APP_MANAGERS, "create the app integration"),
-    ("replace_app", "PUT", _APP, APPS_MANAGE, _APP_MANAGERS, "update the app {app_id}"),
+    ("replace_app", "PUT", _APP, APPS_MANAGE, _APP_KEY_MANAGERS, "update the app {app_id}"),
     ("activate_app", "POST", _APP + "/lifecycle/activate", APPS_MANAGE, _APP_MANAGERS, "activate the app {app_id}"),
     ("deactivate_app", "POST", _APP + "/lifecycle/deactivate", APPS_MANAGE, _APP_MANAGERS,
      "deactivate the app {app_id}", _ABSENT),
@@ -187,13 +194,13 @@ OPERATIONS = _ops(
     # app signing keys
     ("list_app_keys", "GET", _APP + "/credentials/jwks", APPS_READ, _APP_VIEWERS,
      "list the public keys of the app {app_id}"),
-    ("add_app_key", "POST", _APP + "/credentials/jwks", APPS_MANAGE, _APP_MANAGERS,
+    ("add_app_key", "POST", _APP + "/credentials/jwks", APPS_MANAGE, _KEY_MANAGERS,
      "add a public key to the app {app_id}"),
-    ("activate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/activate", APPS_MANAGE, _APP_MANAGERS,
+    ("activate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/activate", APPS_MANAGE, _KEY_MANAGERS,
      "activate the key {key_id} of the app {app_id}"),
     ("deactivate_app_key", "POST", _APP + "/credentials/jwks/{key_id}/lifecycle/deactivate", APPS_MANAGE,
-     _APP_MANAGERS, "deactivate the key {key_id} of the app {app_id}", _ABSENT),
-    ("delete_app_key", "DELETE", _APP + "/credentials/jwks/{key_id}", APPS_MANAGE, _APP_MANAGERS,
+     _KEY_MANAGERS, "deactivate the key {key_id} of the app {app_id}", _ABSENT),
+    ("delete_app_key", "DELETE", _APP + "/credentials/jwks/{key_id}", APPS_MANAGE, _KEY_MANAGERS,
      "delete the key {key_id} of the app {app_id}", _ABSENT),
     # app client secrets
     ("list_app_secrets", "GET", _APP + "/credentials/secrets", APPS_READ, _APP_VIEWERS,
@@ -287,6 +294,20 @@ def _explained(client, op, exc, ids, action):
     return exc
 
 
+def _remember_secrets(client, answer):
+    """Register every client secret of an answer (Okta shows them in full in app and secret answers), so that no
+    message can show one."""
+    items = answer if isinstance(answer, list) else [answer]
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        oauth = (item.get("credentials") or {}).get("oauthClient") if isinstance(item.get("credentials"), dict) else None
+        for value in (item.get("client_secret"), (oauth or {}).get("client_secret") if isinstance(oauth, dict) else None):
+            if value and isinstance(value, str) and hasattr(client, "add_secret"):
+                client.add_secret(value)
+    return answer
+
+
 def call(client, name, query=None, body=None, action=None, **ids):
     """Call one operation; returns the parsed body, or :data:`ABSENT` on a ``404`` the operation allows.
 
@@ -295,7 +316,7 @@ def call(client, name, query=None, body=None, action=None, **ids):
     op = OPERATIONS[name]
     path = op.build_path(**ids)
     try:
-        return client.request(op.method, path, params=query, json=body).body
+        return _remember_secrets(client, client.request(op.method, path, params=query, json=body).body)
     except OktaApiError as exc:
         if exc.status == 404 and op.absent_on_404:
             return ABSENT
@@ -307,7 +328,8 @@ def call_list(client, name, query=None, action=None, **ids):
     op = OPERATIONS[name]
     path = op.build_path(**ids)
     try:
-        return [item for item in client.paginate(path, params=query, item_key=op.item_key) if isinstance(item, dict)]
+        return _remember_secrets(client, [item for item in client.paginate(path, params=query, item_key=op.item_key)
+                                          if isinstance(item, dict)])
     except OktaApiError as exc:
         if exc.status == 404 and op.absent_on_404:
             return []

@@ -10,6 +10,8 @@ This is a private module: its interface may change without notice.
 from __future__ import annotations
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import CUSTOM, ROLE_TYPES, scopes_for
+
+SUPER_ADMIN = "SUPER_ADMIN"
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import (
@@ -61,6 +63,13 @@ def validate_params(params):
                                  % ", ".join(app_given), app_given[0])
         if not params["user"]:
             raise OktaInputError("principal=user needs user (the user's login or ID).", "user")
+    if params.get("remove_super_admin") and params.get("keep_super_admin"):
+        raise OktaInputError("remove_super_admin and keep_super_admin contradict each other: give one.",
+                             "remove_super_admin")
+    if params.get("remove_super_admin") and (role == SUPER_ADMIN or params["state"] == "absent"):
+        raise OktaInputError("remove_super_admin applies to state=present with another role than SUPER_ADMIN (a "
+                             "Super Administrator role that was asked for is never removed); with state=absent, "
+                             "give role=SUPER_ADMIN to remove it.", "remove_super_admin")
     if params["exclusive"] and params["state"] == "absent":
         raise OktaInputError("exclusive=true applies to state=present only (it removes every other role); with "
                              "state=absent the given role is removed.", "exclusive")
@@ -77,13 +86,20 @@ def assignment_key(assignment):
     return (assignment.get("type"),)
 
 
-def plan_changes(assignments, wanted_key, state, exclusive):
-    """Return (whether to assign the wanted role, assignments to remove) from the current assignments."""
+def plan_changes(assignments, wanted_key, state, exclusive, remove_super_admin=False, keep_super_admin=False):
+    """Return (whether to assign the wanted role, assignments to remove) from the current assignments.
+
+    Only the principal's own assignments are ever removed, never those received through a group.
+    """
     direct = [a for a in assignments if is_direct(a)]
     matching = [a for a in direct if assignment_key(a) == wanted_key]
     if state == "absent":
         return False, matching
-    others = [a for a in direct if assignment_key(a) != wanted_key] if exclusive else []
+    others = [a for a in direct if assignment_key(a) != wanted_key]
+    if keep_super_admin:
+        others = [a for a in others if a.get("type") != SUPER_ADMIN]
+    if not exclusive:
+        others = [a for a in others if remove_super_admin and a.get("type") == SUPER_ADMIN]
     return not matching, others
 
 
@@ -139,13 +155,21 @@ class AdminRoleEngine(OktaEngine):
             wanted_key = (role,)
             wanted = {"type": role, "assignmentType": own}
 
-        to_add, to_remove = plan_changes(assignments, wanted_key, state, params["exclusive"])
-        if state == "absent" and not to_remove:
-            inherited = [a for a in assignments if not is_direct(a) and assignment_key(a) == wanted_key]
-            if inherited:
-                self.module.warn(
-                    "%s receives the role %s through a group; that assignment is not the user's own and was not "
-                    "removed. Remove the role from the group, or the user from the group." % (principal.describe(), role))
+        to_add, to_remove = plan_changes(assignments, wanted_key, state, params["exclusive"],
+                                         remove_super_admin=params.get("remove_super_admin"),
+                                         keep_super_admin=params.get("keep_super_admin"))
+        inherited = [a for a in assignments if not is_direct(a)]
+        self.result["inherited"] = [summarize(a) for a in inherited]
+        same = [a for a in inherited if assignment_key(a) == wanted_key]
+        if state == "absent" and not to_remove and same:
+            self.module.warn(
+                "%s receives the role %s through a group; that assignment is not the user's own and was not "
+                "removed. Remove the role from the group, or the user from the group." % (principal.describe(), role))
+        elif inherited:
+            self.module.warn(
+                "%s holds %s through a group; such roles are the group's, so this module never removes them (not "
+                "even with exclusive=true). Change them on the group, or the group membership, in Security > "
+                "Administrators." % (principal.describe(), ", ".join(sorted(set(describe(a) for a in inherited)))))
 
         removed_ids = set(id(a) for a in to_remove)
         planned = [a for a in assignments if id(a) not in removed_ids] + ([wanted] if to_add else [])
@@ -153,10 +177,12 @@ class AdminRoleEngine(OktaEngine):
         self.record(assignments, planned, [wanted] if to_add else [], to_remove)
         self.result["changed"] = bool(to_add or to_remove)
         if self.check_mode or not self.result["changed"]:
+            self.check_caller()
             return self.result
 
         current, added, removed = list(assignments), [], []
         self.record(assignments, current, added, removed)
+        self.check_caller()
         if to_add:
             self.context = "Could not assign %s to %s" % (describe(wanted), principal.describe())
             created = assign_role(self.client, principal, role,

@@ -402,6 +402,7 @@ class AppIntegrationEngine(OktaEngine):
         if active:
             self.plan("deactivate app")
         self.plan("delete app")
+        self.check_caller()
         if not self.check_mode:
             if active:
                 self.write("deactivated app %s" % app["id"], deactivate_app, app["id"])
@@ -434,6 +435,7 @@ class AppIntegrationEngine(OktaEngine):
         planned = dict(view)
         planned["public_keys"] = keys_after
         planned["group_ids"] = sorted(group_add)
+        self.check_caller()
         if self.check_mode:
             return self.finish(True, planned, params["client_id"] or "", {}, planned)
 
@@ -509,6 +511,7 @@ class AppIntegrationEngine(OktaEngine):
         planned["status"] = status
         planned["public_keys"] = keys_after
         planned["group_ids"] = sorted([g for g in current_groups if g not in group_remove] + group_add)
+        self.check_caller()
         if self.check_mode or not changed:
             return self.finish(changed, planned, current["client_id"], before, planned)
 

@@ -385,8 +385,8 @@ class ConnectionTest(object):
             "Assign an admin role to the app: Applications > Applications > your app > Admin roles > Edit "
             "assignments, then select Read-only Administrator (or a custom role that allows this), and Save "
             "changes. The app needs it to %(action)s.")
-        if forbidden and self.mgmt is not None:
-            self._client_roles_check()
+        if self.mgmt is not None:
+            self._client_roles_check(forbidden)
 
     def _load_private_key(self):
         params = self.params
@@ -623,14 +623,21 @@ class ConnectionTest(object):
             return
         self.add("signing_key", True, "The private key matches the active public key '%s' of the app." % key.get("kid"))
 
-    def _client_roles_check(self):
+    def _client_roles_check(self, forbidden=True):
+        """The app's admin roles (one read with the management credentials): a warning when it is a Super
+        Administrator, and, when the read calls were refused, the ``admin_roles`` check."""
         client_id = self.params["client_id"]
         try:
             roles = call_list(self.mgmt, "list_client_roles", client_id=client_id)
         except OktaError as exc:
-            self._mgmt_failed(exc, "list the admin roles of the app")
+            if forbidden:
+                self._mgmt_failed(exc, "list the admin roles of the app")
             return
         types = [r.get("type") for r in roles if isinstance(r, dict)]
+        self._super_admin_warning(roles, "The app with client ID %s" % client_id,
+                                  "Applications > Applications > the app > Admin roles")
+        if not forbidden:
+            return
         if not types:
             self.add(
                 "admin_roles", False, "The app holds no admin role.",
@@ -642,6 +649,18 @@ class ConnectionTest(object):
             "The app holds %s, which does not allow the calls above." % ", ".join(role_label(t) for t in types),
             advice=("Assign the Read-only Administrator role to the app (Applications > Applications > your app > "
                     "Admin roles > Edit assignments), or extend its custom role."))
+
+    def _super_admin_warning(self, roles, who, where):
+        """Warn when the connection's principal holds Super Administrator (directly or through a group)."""
+        super_admin = [r for r in roles if isinstance(r, dict) and r.get("type") == "SUPER_ADMIN"
+                       and r.get("status", "ACTIVE") == "ACTIVE"]
+        if not super_admin:
+            return
+        through = " through a group" if all(r.get("assignmentType") == "GROUP" for r in super_admin) else ""
+        self.warnings.append(
+            "%s holds the Super Administrator role%s: the connection can change anything in the org, far more than "
+            "it needs. Give it a narrower role instead (Read-only Administrator, or a custom role) in %s%s."
+            % (who, through, where, ", and remove it from the group" if through else ""))
 
     # ------------------------------------------------------------------ authorization code
 
@@ -849,6 +868,9 @@ class ConnectionTest(object):
         for role in roles:
             if isinstance(role, dict):
                 held.append(role.get("type"))
+        self._super_admin_warning(roles, "The API token's owner %s" % login,
+                                  "Security > Administrators (Organization Administrator is what an API key "
+                                  "connection needs at most)")
         matched = [r for r in required if any(r == role.get("type") or r == role.get("label") or r == role.get("role")
                                               for role in roles if isinstance(role, dict))]
         held_text = ", ".join("%s (%s)" % (role_label(t), t) for t in held) or "no admin role"

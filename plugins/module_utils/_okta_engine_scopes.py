@@ -100,9 +100,11 @@ class ScopesEngine(OktaEngine):
         if self.diff_mode:
             self.result["diff"] = dict(before=dict(scopes=sorted(granted)), after=dict(scopes=sorted(final)))
         if self.check_mode or not self.result["changed"]:
+            self.check_caller()
             return self.result
 
         self.result.update(added=[], removed=[], granted=sorted(granted))
+        self.check_caller()
         for scope in to_add:
             self.context = "Could not grant the scope '%s' to app %s" % (scope, describe_app(app))
             self.result["failed_scope"] = scope

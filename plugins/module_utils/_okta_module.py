@@ -37,6 +37,13 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     error_details,
     scrub,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import (
+    ROLE_TYPES,
+    ROLES_READ,
+    role_label,
+    roles_text,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import caller_assignments
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import (
     REQUESTS_IMPORT_ERROR,
     OktaClient,
@@ -157,6 +164,10 @@ class OktaEngine(object):
         self.result = dict(changed=False, actions=[])
         self.done = []
         self.context = None
+        bad = [r for r in (self.params.get("required_caller_roles") or []) if r not in ROLE_TYPES]
+        if bad:
+            raise OktaInputError("required_caller_roles: '%s' is not an Okta admin role type (valid: %s)."
+                                 % (bad[0], ", ".join(ROLE_TYPES)), "required_caller_roles")
 
     def plan(self, *actions):
         self.result["actions"].extend(actions)
@@ -168,6 +179,53 @@ class OktaEngine(object):
 
     def done_text(self):
         return "; ".join(self.done)
+
+    def check_caller(self):
+        """Before the first change of a run with ``required_caller_roles``: the principal of the management
+        credentials must hold one of those roles, directly or through a group. Nothing is read when no change is
+        planned; in check mode a missing role is a warning, otherwise an error before anything is changed."""
+        wanted = [r for r in (self.params.get("required_caller_roles") or []) if r]
+        if not wanted or not self.result["actions"]:
+            return
+        # An OAuth 2.0 management token needs okta.roles.read to read the roles of its own client.
+        self.client.add_scopes([ROLES_READ])
+        planned = ", ".join(self.result["actions"])
+        try:
+            principal, assignments = caller_assignments(self.client)
+        except OktaPermissionError as exc:
+            if exc.oauth_error == "insufficient_scope":
+                raise
+            # Every Super Administrator may read admin roles: a caller that may not holds none of the wanted ones
+            # when they are that role.
+            if wanted != ["SUPER_ADMIN"]:
+                raise
+            assignments, principal = None, None
+        held = [a for a in assignments or [] if a.get("status", "ACTIVE") == "ACTIVE"]
+        types = [a.get("type") for a in held]
+        if principal is not None:
+            self.result["caller"] = dict(principal.as_dict(), roles=sorted(set(types)), inherited=sorted(
+                set(a.get("type") for a in held if a.get("assignmentType") == "GROUP")))
+        if any(t in wanted for t in types):
+            return
+        if principal is None:
+            who = "The management credentials may not even read their own admin roles, so they hold no %s" % (
+                roles_text(wanted))
+        else:
+            holder = ("the API token's owner, %s" % principal.describe() if principal.kind == "user"
+                      else "the management app (client ID %s)" % principal.id)
+            who = "The management credentials are those of %s, which holds %s" % (
+                holder, ", ".join(sorted(set("%s (%s)" % (role_label(t), t) for t in types))) or "no admin role")
+        where = ("Use the API token of an administrator who holds it, or assign the role in Security > Administrators"
+                 if self.client.auth_method == "api_token" else
+                 "Assign the role to the management app (Applications > Applications > the app > Admin roles > Edit "
+                 "assignments), or use other credentials")
+        why = (": only a super administrator can grant or revoke Okta API scopes, assign admin roles, and change the "
+               "keys of an API Services app with granted scopes" if "SUPER_ADMIN" in wanted else "")
+        message = "%s; the planned changes (%s) need %s%s. %s." % (who, planned, roles_text(wanted), why, where)
+        if self.check_mode:
+            self.module.warn(message + " A real run would fail before any change.")
+            return
+        raise OktaError(message)
 
     def run(self):  # pragma: no cover - abstract
         raise NotImplementedError

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, CUSTOM, call, call_list
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, require_app
-from ansible_collections.identity.okta.plugins.module_utils._okta_resource_users import find_user
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_users import current_user, find_user
 
 
 class Principal(object):
@@ -106,3 +106,14 @@ def unassign_role(client, principal, assignment_id, role_type=None):
     return call(client, principal.operation("unassign"), assignment_id=assignment_id,
                 action="unassign the admin role %s from %s" % (role_type or assignment_id, principal.describe()),
                 **principal.ids()) is not ABSENT
+
+
+def caller_assignments(client):
+    """The principal behind the client's management credentials and its role assignments (those received
+    through groups included): the API token's user (two requests), or the management app's client (one)."""
+    if client.auth_method == "api_token":
+        me = current_user(client) or {}
+        principal = Principal("user", me.get("id"), (me.get("profile") or {}).get("login") or me.get("id"))
+    else:
+        principal = Principal("client", client.client_id, "the management app")
+    return principal, list_assignments(client, principal)

@@ -300,6 +300,14 @@ class OktaClient(object):
         delay = min(self.backoff_max, self.backoff_base * (2 ** attempt))
         return delay + random.uniform(0, delay / 2.0)
 
+    def add_scopes(self, scopes):
+        """Request these scopes too from now on (OAuth 2.0 only): the next request gets a new token."""
+        added = [s for s in scopes if s not in self.scopes]
+        if self.client_id and added:
+            self.scopes.extend(added)
+            self._access_token = None
+        return added
+
     def add_secret(self, value):
         """Register a value that must never appear in error messages."""
         if value:
@@ -321,7 +329,19 @@ class OktaClient(object):
     def _management_token(self, force_refresh=False):
         if not force_refresh and self._access_token and time.time() < self._access_token_expiry - 30:
             return self._access_token, self._access_token_type
-        result = self.client_credentials_token(self.client_id, self._private_key, self._private_key_id, self.scopes)
+        try:
+            result = self.client_credentials_token(self.client_id, self._private_key, self._private_key_id, self.scopes)
+        except OktaApiError as exc:
+            if exc.oauth_error == "consent_required":
+                # Okta answers so when none of the requested scopes is granted to the management app.
+                raise OktaError(_scopes_not_granted(self.client_id, self.scopes, self.scopes, refused=True)) from None
+            raise
+        self.add_secret(result.get("access_token"))
+        issued = str(result.get("scope") or "").split()
+        missing = [s for s in self.scopes if issued and s not in issued]
+        if missing:
+            # Okta silently drops the scopes that are not granted to the app: stop now, not at the first 403.
+            raise OktaError(_scopes_not_granted(self.client_id, missing, self.scopes))
         self._access_token = result.get("access_token")
         self._access_token_type = result.get("token_type") or "Bearer"
         self._access_token_expiry = time.time() + float(result.get("expires_in") or 300)
@@ -522,6 +542,18 @@ class OktaClient(object):
 
     def list(self, path, params=None, item_key=None):
         return list(self.paginate(path, params=params, item_key=item_key))
+
+
+def _scopes_not_granted(client_id, missing, requested, refused=False):
+    """The message for a management token issued without some of the scopes requested (or refused)."""
+    text = ("Okta issued the management access token of the app with client ID %s without %s (of %s): Okta drops the "
+            "scopes that are not granted to the app." % (client_id, ", ".join(missing), " ".join(requested))
+            if not refused else
+            "Okta refused a management access token to the app with client ID %s (consent_required): none of the "
+            "requested scopes (%s) is granted to the app." % (client_id, ", ".join(missing)))
+    return (text + " Grant %s to it in the Admin Console (Applications > Applications > the app > Okta API Scopes > "
+            "Grant), or with the module identity.okta.okta_scopes and a Super Administrator's credentials, then run "
+            "again." % ", ".join(missing))
 
 
 def _next_link(response):

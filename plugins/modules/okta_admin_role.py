@@ -80,12 +80,32 @@ options:
     description:
       - With O(state=present), also remove every other role assignment of the principal.
       - The new role is assigned before the others are removed, so the principal is never left without a role.
-      - Roles a user receives through a group are not the user's own assignments; they are never removed.
+      - Roles a user or client receives through a group (C(assignment_type=GROUP)) are not its own assignments;
+        they are never removed. The module warns when the principal holds such roles and lists them in
+        RV(inherited).
       - Not allowed with O(state=absent).
+    type: bool
+    default: false
+  remove_super_admin:
+    description:
+      - With O(state=present) and another O(role) than V(SUPER_ADMIN), also remove a Super Administrator role
+        assigned to the principal itself (the one Okta assigns on its own to an API Services app when Okta API
+        scopes are granted to it while the org setting C(clientPrivilegesSetting) is on). Reported in
+        RV(actions) and RV(removed) as C(remove SUPER_ADMIN).
+      - A Super Administrator role received through a group is never removed.
+      - Not allowed with O(role=SUPER_ADMIN) (a role asked for is never removed), with O(state=absent) or with
+        O(keep_super_admin).
+    type: bool
+    default: false
+  keep_super_admin:
+    description:
+      - With O(exclusive=true), keep a Super Administrator role assigned to the principal instead of removing it
+        with the other roles.
     type: bool
     default: false
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -103,8 +123,10 @@ attributes:
       - identity.okta.okta
 notes:
   - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.roles.read), V(okta.roles.manage),
-    V(okta.apps.read) and V(okta.users.read). Assigning and removing admin roles also needs the Super Administrator
-    role (for an API token, on its administrator; for a management app, on the app).
+    V(okta.apps.read) and V(okta.users.read).
+  - Management credential - assigning and removing admin roles needs the Super Administrator role (for an API token,
+    on its administrator; for a management app, on the app); reading them needs Super Administrator, Organization
+    Administrator or Read-only Administrator. A role held through a group counts.
   - When Okta refuses an operation for lack of permission (HTTP 403, C(E0000006)), the error names the missing
     Okta API scope or admin role.
   - For a user, roles received through a group are listed in RV(roles) (with RV(roles[].assignment_type=GROUP)) but
@@ -179,6 +201,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 actions:
   description:
     - The changes, in order (C(assign <role>), C(remove <role>)); in check mode, the changes a real run would make.
@@ -232,6 +262,13 @@ added:
   returned: success, and on failure once the principal is known
   type: list
   elements: dict
+inherited:
+  description:
+    - The roles the principal holds through a group (C(assignment_type=GROUP)), in the form of RV(roles). The
+      module never removes them; a warning names them.
+  returned: success, and on failure once the principal is known
+  type: list
+  elements: dict
 removed:
   description: The role assignments this run removed (or would remove, in check mode), in the form of RV(roles).
   returned: success, and on failure once the principal is known
@@ -267,6 +304,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 
 def main():
     module = OktaModule(argument_spec=dict(
+        required_caller_roles=dict(type="list", elements="str", default=[]),
         principal=dict(type="str", choices=["client", "user"], default="client"),
         app_id=dict(type="str"),
         client_id=dict(type="str"),
@@ -277,6 +315,8 @@ def main():
         resource_set=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         exclusive=dict(type="bool", default=False),
+        remove_super_admin=dict(type="bool", default=False),
+        keep_super_admin=dict(type="bool", default=False),
     ))
     module.run(AdminRoleEngine)
 

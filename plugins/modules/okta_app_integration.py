@@ -22,6 +22,7 @@ author:
   - identity.okta maintainers (@identity-okta)
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
@@ -226,6 +227,9 @@ options:
 notes:
   - "Management scopes used with OAuth 2.0 authentication (O(auth_client_id)) when O(auth_scopes) is not set:
     C(okta.apps.read), C(okta.apps.manage), C(okta.groups.read)."
+  - "Management credential: an admin role that can manage the app (Super Administrator, Organization Administrator
+    or Application Administrator); changing the public keys of an API Services app that has granted Okta API scopes
+    needs the Super Administrator role (Okta refuses the others). A role held through a group counts."
   - "The client secret of a web app is returned only in the run that issued it (creation, or
     O(rotate_client_secret=true)), and never appears in RV(app) or in the diff. It cannot be read back later.
     Set C(no_log: true) on the task, or store RV(client_secret) at once in a vault, so it is not shown or logged."
@@ -318,6 +322,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 app:
   description:
     - The app after the run (in check mode, as a real run would leave it). Empty after O(state=absent).
@@ -496,6 +508,7 @@ def main():
         assign_groups=dict(type="list", elements="str"),
         assign_everyone=dict(type="bool"),
         exclusive_assignments=dict(type="bool", default=False),
+        required_caller_roles=dict(type="list", elements="str", default=[]),
     )
     module = OktaModule(argument_spec=spec, required_one_of=[("app_id", "client_id", "label")])
     protect_private_input(module)

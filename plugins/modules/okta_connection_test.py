@@ -124,6 +124,12 @@ options:
     default: true
 notes:
   - No secret, token or client assertion appears in the result or in any message.
+  - Management credentials (optional) only read, so Read-only Administrator is enough; with OAuth 2.0 they need
+    C(okta.apps.read), C(okta.appGrants.read) and C(okta.roles.read).
+  - The module warns when the connection's principal holds the Super Administrator role (directly or through a
+    group) - the owner of the API key, or the app of a client credentials connection (read with the management
+    credentials; without them, or for an authorization code connection, whose user signs in on the platform, it
+    cannot tell).
 seealso:
   - module: identity.okta.okta_app_integration
   - module: identity.okta.okta_scopes

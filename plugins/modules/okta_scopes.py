@@ -68,6 +68,7 @@ options:
     type: str
 extends_documentation_fragment:
   - identity.okta.okta
+  - identity.okta.okta.caller_roles
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
 attributes:
@@ -85,9 +86,12 @@ attributes:
       - identity.okta.okta
 notes:
   - With OAuth 2.0 management credentials the default O(auth_scopes) are V(okta.apps.read), V(okta.appGrants.read)
-    and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations. The
-    management app also needs an admin role that can manage the target app, such as Super Administrator,
-    Organization Administrator or Application Administrator.
+    and V(okta.appGrants.manage), the scopes that Okta's API description requires for these operations.
+  - Management credential - granting and revoking Okta API scopes needs the Super Administrator role (Okta refuses
+    Organization and Application Administrators), on the administrator who owns O(api_token), or assigned to the
+    management app of O(auth_client_id). Reading the grants (a run with nothing to change) needs a role that can
+    view apps, such as Read-only Administrator. O(required_caller_roles=[SUPER_ADMIN]) checks the role before the
+    first change.
   - >-
     Changes are applied one scope at a time: first the grants, then the revocations. If Okta rejects one (for
     example an unknown scope), the module stops before any further write and fails; the result then lists in
@@ -162,6 +166,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+caller:
+  description:
+    - The principal of the management credentials and the admin role types it holds (C(inherited) those it holds
+      through a group), when O(required_caller_roles) was checked (only when the run was to change something).
+  returned: when O(required_caller_roles) was checked
+  type: dict
+  sample: {"type": "user", "id": "00u1a2b3c4d5e6f7g8h9", "name": "admin@example.com", "roles": ["SUPER_ADMIN"],
+           "inherited": []}
 actions:
   description:
     - The changes, in order (C(grant <scope>), C(revoke <scope>)); in check mode, the changes a real run would make.
@@ -235,6 +247,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 def main():
     module = OktaModule(
         argument_spec=dict(
+            required_caller_roles=dict(type="list", elements="str", default=[]),
             app_id=dict(type="str"),
             client_id=dict(type="str"),
             label=dict(type="str"),

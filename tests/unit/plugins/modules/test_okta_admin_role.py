@@ -332,3 +332,76 @@ def test_group_roles_are_reported_but_never_removed(okta):
     assert sorted(r["assignment_type"] for r in result["roles"]) == ["GROUP", "USER"]
     assert sorted((a["type"], a["assignmentType"]) for a in okta.user_roles(user["id"])) == [
         ("HELP_DESK_ADMIN", "GROUP"), ("REPORT_ADMIN", "USER")]
+
+
+def _group_role(okta, role_type, user_id=None, client_id=None):
+    """A group holding ``role_type`` with the user or client as member (the roles come through the group)."""
+    group = okta.add_group("Admins %s %s" % (role_type, user_id or client_id))
+    okta._seed("POST", "/__sim__/groups/%s/roles" % group["id"], dict(type=role_type))
+    okta._seed("POST", "/__sim__/groups/%s/members" % group["id"],
+               dict(user=user_id) if user_id else dict(client_id=client_id))
+    return group
+
+
+def test_exclusive_never_touches_roles_inherited_from_groups_and_says_so(okta, app, client_id):
+    _group_role(okta, "ORG_ADMIN", client_id=client_id)
+    okta.assign_role("APP_ADMIN", client_id=client_id)
+    kind, result = run(okta, app_id=app["id"], exclusive=True)
+    assert kind == "exit" and result["changed"] is True
+    assert result["actions"] == ["assign READ_ONLY_ADMIN", "remove APP_ADMIN"]
+    assert [(r["type"], r["assignment_type"]) for r in result["inherited"]] == [("ORG_ADMIN", "GROUP")]
+    assert any("holds ORG_ADMIN [through a group]" in w and "never removes them" in w for w in result["warnings"])
+    assert not any(c.method == "DELETE" and c.status == 404 for c in okta.requests)
+    # The listing still shows the group's role; only the client's own assignments changed.
+    assert sorted((a["type"], a["assignmentType"]) for a in okta.get(CLIENT_ROLES % client_id)) == [
+        ("ORG_ADMIN", "GROUP"), ("READ_ONLY_ADMIN", "CLIENT")]
+
+
+def test_no_inherited_roles_no_warning(okta, app):
+    kind, result = run(okta, app_id=app["id"])
+    assert kind == "exit" and result["inherited"] == [] and not result.get("warnings")
+
+
+def test_remove_super_admin_removes_the_direct_one_only(okta, app, client_id):
+    okta.assign_role("SUPER_ADMIN", client_id=client_id)
+    okta.assign_role("APP_ADMIN", client_id=client_id)
+    kind, result = run(okta, app_id=app["id"], remove_super_admin=True, check_mode=True)
+    assert kind == "exit" and result["actions"] == ["assign READ_ONLY_ADMIN", "remove SUPER_ADMIN"]
+    assert okta.writes == []
+    kind, result = run(okta, app_id=app["id"], remove_super_admin=True)
+    assert kind == "exit" and [r["type"] for r in result["removed"]] == ["SUPER_ADMIN"]
+    assert types(okta, client_id) == ["APP_ADMIN", "READ_ONLY_ADMIN"]
+    # A Super Administrator role that comes through a group is the group's: left alone.
+    _group_role(okta, "SUPER_ADMIN", client_id=client_id)
+    kind, result = run(okta, app_id=app["id"], remove_super_admin=True)
+    assert kind == "exit" and result["changed"] is False and result["removed"] == []
+    assert [r["type"] for r in result["inherited"]] == ["SUPER_ADMIN"]
+
+
+def test_keep_super_admin_survives_exclusive(okta, app, client_id):
+    okta.assign_role("SUPER_ADMIN", client_id=client_id)
+    okta.assign_role("APP_ADMIN", client_id=client_id)
+    kind, result = run(okta, app_id=app["id"], exclusive=True, keep_super_admin=True)
+    assert kind == "exit" and result["actions"] == ["assign READ_ONLY_ADMIN", "remove APP_ADMIN"]
+    assert types(okta, client_id) == ["READ_ONLY_ADMIN", "SUPER_ADMIN"]
+
+
+@pytest.mark.parametrize("args, option", [
+    (dict(role="SUPER_ADMIN", remove_super_admin=True), "remove_super_admin"),
+    (dict(role="SUPER_ADMIN", state="absent", remove_super_admin=True), "remove_super_admin"),
+    (dict(remove_super_admin=True, keep_super_admin=True), "remove_super_admin"),
+])
+def test_a_super_admin_asked_for_is_never_removed(okta, app, args, option):
+    kind, result = run(okta, app_id=app["id"], **args)
+    assert kind == "fail" and result["msg"].startswith(option)
+    assert okta.requests == []
+
+
+def test_caller_without_super_admin_stops_before_assigning(okta, app, client_id):
+    user = okta.add_user("orgadmin-caller@example.com", roles=["ORG_ADMIN"])
+    token = okta.add_api_token(user["id"])["token"]
+    kind, result = run(okta, app_id=app["id"], api_token=token, required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "fail" and result["changed"] is False
+    assert result["added"] == [] and result["removed"] == [] and result["actions"] == ["assign READ_ONLY_ADMIN"]
+    assert "need Super Administrator (SUPER_ADMIN)" in result["msg"] and okta.writes == []
+    assert types(okta, client_id) == []

@@ -17,6 +17,7 @@ from ansible_collections.identity.okta.plugins.module_utils import _okta_resourc
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
+from ansible_collections.identity.okta.plugins.modules import okta_scopes as okta_scopes_module
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import _b64url_uint, rfc7638_thumbprint
 
 CALLBACK = "https://www.workato.com/oauth/callback"
@@ -713,3 +714,19 @@ def test_exclusive_assignments_see_every_assigned_group_over_several_pages(okta,
     assert len(pages) >= 3  # six groups, two a page
     assert sorted(a.split()[-1] for a in result["actions"] if a.startswith("unassign group")) == sorted(ids[1:])
     assert okta.group_assignments(app_id) == [ids[0]]
+
+
+def test_built_in_apps_without_an_oauth_client_are_never_found(okta, run):
+    # Every org has "Okta Admin Console" and "Okta Dashboard": OIDC apps without an OAuth client.
+    built_in = dict((a["label"], a["id"]) for a in okta.apps() if "oauthClient" not in a["credentials"])
+    assert sorted(built_in) == ["Okta Admin Console", "Okta Dashboard"]
+    created = run(label="Okta Dashboard", application_type="web", redirect_uris=[CALLBACK])
+    assert created["changed"] is True and created["app"]["id"] != built_in["Okta Dashboard"]
+    again = run(label="Okta Dashboard", application_type="web", redirect_uris=[CALLBACK])
+    assert again["changed"] is False and again["app"]["id"] == created["app"]["id"]
+    kind, result = okta.run(okta_scopes_module, label="Okta Admin Console", scopes=["okta.logs.read"])
+    assert kind == "fail" and result["msg"] == "No Okta app integration with label 'Okta Admin Console'."
+    kind, result = okta.run(okta_scopes_module, client_id=built_in["Okta Admin Console"], scopes=["okta.logs.read"])
+    assert kind == "fail" and result["msg"] == "No Okta app integration with client_id '%s'." % (
+        built_in["Okta Admin Console"])
+    assert [(c.method, c.path) for c in okta.writes if "/grants" in c.path] == []

@@ -133,14 +133,18 @@ def test_extra_scopes_are_requested_with_the_minimum(okta):
     assert okta.requests[0].body["scope"] == "okta.logs.read okta.schemas.read okta.users.read"
 
 
-def test_scope_not_granted_is_found_by_asking_for_each_scope(okta):
+def test_scope_dropped_by_okta_is_named_from_the_one_token_answer(okta):
     service_app(okta, grants=["okta.logs.read"])
     test = cc(okta)
     assert not test.ok
     assert test.missing_scopes == ["okta.schemas.read"]
     token = check(test, "token")
     assert not token["ok"]
-    assert token["advice"].startswith("Grant okta.schemas.read on the Okta API Scopes tab")
+    # Okta issues the token without the scope that is not granted: one token request tells which.
+    assert token["detail"].startswith("Okta issued the access token without okta.schemas.read (it silently drops")
+    assert len(token_requests(okta)) == 1
+    assert token["advice"] == ("Grant okta.schemas.read on the Okta API Scopes tab of the app (Applications > "
+                               "Applications > your app > Okta API Scopes).")
     # The rest of the connection is checked with the scopes that are granted.
     assert check(test, "system_log")["ok"]
     schema = check(test, "user_schema")
@@ -400,9 +404,9 @@ def test_authorization_code_app_configuration_passes(okta):
 
 # ------------------------------------------------------------------------------------ API key
 
-def owner(okta, roles=("SUPER_ADMIN",)):
-    """owner@example.com and its API token 'Integration token'; returns the token."""
-    user = okta.add_user("owner@example.com", roles=list(roles))
+def owner(okta, roles=("SUPER_ADMIN",), login="owner@example.com"):
+    """owner@example.com (or ``login``) and its API token 'Integration token'; returns the token."""
+    user = okta.add_user(login, roles=list(roles))
     return okta.add_api_token(user["id"], name="Integration token")["token"]
 
 
@@ -605,3 +609,52 @@ def test_authorization_code_app_configuration_ignores_revoked_grants(okta):
     assert check(test, "app_scopes")["advice"].startswith("Grant okta.schemas.read on the Okta API Scopes tab")
     assert test.missing_scopes == ["okta.schemas.read"]
     assert no_writes(okta)
+
+
+# ------------------------------------------------------------------------------------ Super Administrator warnings
+
+def test_client_credentials_app_that_is_super_admin_is_warned_about(okta):
+    service_app(okta, roles=["SUPER_ADMIN"])
+    test = cc(okta, mgmt=True)
+    assert test.ok
+    assert [w for w in test.warnings if "Super Administrator" in w] == [
+        "The app with client ID 0oaservice holds the Super Administrator role: the connection can change anything in "
+        "the org, far more than it needs. Give it a narrower role instead (Read-only Administrator, or a custom role) "
+        "in Applications > Applications > the app > Admin roles."]
+    # One read of the app's roles with the management credentials, and nothing without them.
+    assert [c.path for c in okta.requests].count("/oauth2/v1/clients/0oaservice/roles") == 1
+    okta.clear_requests()
+    assert cc(okta).warnings == [] and not any("/roles" in c.path for c in okta.requests)
+
+
+def test_super_admin_through_a_group_is_warned_about(okta):
+    service_app(okta)
+    group = okta.add_group("Connection admins")
+    okta._seed("POST", "/__sim__/groups/%s/roles" % group["id"], dict(type="SUPER_ADMIN"))
+    okta._seed("POST", "/__sim__/groups/%s/members" % group["id"], dict(client_id="0oaservice"))
+    test = cc(okta, mgmt=True)
+    assert test.ok
+    assert any("holds the Super Administrator role through a group" in w and "remove it from the group" in w
+               for w in test.warnings)
+
+
+def test_read_only_app_gets_no_super_admin_warning(okta):
+    service_app(okta)
+    assert cc(okta, mgmt=True).warnings == []
+
+
+def test_api_key_owner_that_is_super_admin_is_warned_about(okta):
+    test = key_test(okta, owner(okta))
+    assert any(w.startswith("The API token's owner owner@example.com holds the Super Administrator role")
+               for w in test.warnings)
+    test = key_test(okta, owner(okta, roles=["ORG_ADMIN"], login="org@example.com"))
+    assert test.ok and not any("Super Administrator role" in w for w in test.warnings)
+
+
+def test_module_warns_when_the_connection_app_is_super_admin(okta):
+    service_app(okta, roles=["SUPER_ADMIN"])
+    outcome = run_module(module, dict(okta_domain=DOMAIN, auth_type="client_credentials", client_id="0oaservice",
+                                      private_key=KEY_PEM, private_key_id="k1", retries=0),
+                         env={"OKTA_API_TOKEN": okta.api_token})
+    assert outcome.result["ok"] is True
+    assert any("holds the Super Administrator role" in w for w in outcome.result["warnings"])

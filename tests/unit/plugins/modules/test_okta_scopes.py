@@ -337,3 +337,111 @@ def test_revoking_a_grant_that_is_already_gone_is_fine(okta, app):
     assert kind == "exit", result.get("msg")
     assert result["changed"] is True and result["removed"] == ["okta.users.read"]
     assert [(c.method, c.status) for c in okta.writes] == [("DELETE", 404)]
+
+
+def test_management_token_without_a_requested_scope_fails_before_any_call(okta, app):
+    # The management app holds two of the three scopes okta_scopes requests: Okta issues the token without the
+    # third, and the client stops there instead of meeting a 403 halfway through.
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "fail" and result["changed"] is False
+    assert "without okta.appGrants.manage (of okta.apps.read okta.appGrants.read okta.appGrants.manage)" \
+        in result["msg"]
+    assert "Applications > Applications > the app > Okta API Scopes > Grant" in result["msg"]
+    assert "identity.okta.okta_scopes" in result["msg"]
+    assert [c.path for c in okta.requests] == ["/oauth2/v1/token"]
+    assert granted(okta, app["id"]) == []
+
+
+def test_management_token_with_no_scope_granted_explains_consent_required(okta, app):
+    management = okta.service_client(scopes=[])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], **management)
+    assert kind == "fail"
+    assert "consent_required" in result["msg"]
+    assert "none of the requested scopes (okta.apps.read, okta.appGrants.read, okta.appGrants.manage) is granted" \
+        in result["msg"]
+    assert "Okta API Scopes > Grant" in result["msg"]
+    assert [c.path for c in okta.requests] == ["/oauth2/v1/token"]
+
+
+# ------------------------------------------------------------------------------ required_caller_roles
+
+def test_caller_without_the_required_role_fails_before_any_write(okta, app):
+    user = okta.add_user("org-admin@example.com", roles=["ORG_ADMIN"])
+    token = okta.add_api_token(user["id"])["token"]
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], api_token=token,
+                       required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "fail" and result["changed"] is False
+    assert result["msg"].startswith("The management credentials are those of the API token's owner, user "
+                                    "'org-admin@example.com' (%s), which holds Organization Administrator (ORG_ADMIN); "
+                                    "the planned changes (grant okta.logs.read) need Super Administrator (SUPER_ADMIN)"
+                                    % user["id"])
+    assert "Nothing was changed" in result["msg"]
+    assert result["caller"] == dict(type="user", id=user["id"], name="org-admin@example.com", roles=["ORG_ADMIN"],
+                                    inherited=[])
+    # What the result says was done: nothing (the plan is in actions).
+    assert result["added"] == [] and result["actions"] == ["grant okta.logs.read"]
+    assert okta.writes == []
+    assert [c.path for c in okta.requests][-2:] == ["/api/v1/users/me", "/api/v1/users/%s/roles" % user["id"]]
+
+
+def test_caller_holding_the_role_through_a_group_passes(okta, app):
+    user = okta.add_user("group-admin@example.com")
+    token = okta.add_api_token(user["id"])["token"]
+    group = okta.add_group("Super admins")
+    okta._seed("POST", "/__sim__/groups/%s/roles" % group["id"], dict(type="SUPER_ADMIN"))
+    okta._seed("POST", "/__sim__/groups/%s/members" % group["id"], dict(user=user["id"]))
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], api_token=token,
+                       required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "exit" and result["changed"] is True
+    assert result["caller"]["roles"] == ["SUPER_ADMIN"] and result["caller"]["inherited"] == ["SUPER_ADMIN"]
+    assert granted(okta, app["id"]) == ["okta.logs.read"]
+
+
+def test_caller_is_not_read_when_nothing_is_to_change(okta, app):
+    okta.grant(app["id"], "okta.logs.read")
+    okta.clear_requests()
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "exit" and result["changed"] is False and "caller" not in result
+    assert not any("/users" in c.path or "/roles" in c.path for c in okta.requests)
+
+
+def test_caller_check_in_check_mode_is_a_warning(okta, app):
+    user = okta.add_user("reader2@example.com", roles=["READ_ONLY_ADMIN"])
+    token = okta.add_api_token(user["id"])["token"]
+    kind, result = run(okta, check_mode=True, app_id=app["id"], scopes=["okta.logs.read"], api_token=token,
+                       required_caller_roles=["SUPER_ADMIN"])
+    assert kind == "exit" and result["changed"] is True
+    assert any("need Super Administrator (SUPER_ADMIN)" in w and "A real run would fail" in w
+               for w in result["warnings"])
+    assert okta.writes == []
+
+
+def test_management_app_caller_is_its_client(okta, app):
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage",
+                                             "okta.roles.read"], roles=["ORG_ADMIN"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], required_caller_roles=["SUPER_ADMIN"],
+                       **management)
+    assert kind == "fail" and okta.writes == []
+    assert ("the management app (client ID %s), which holds Organization Administrator (ORG_ADMIN)"
+            % management["auth_client_id"]) in result["msg"]
+    assert "Admin roles > Edit assignments" in result["msg"]
+    reads = [c.path for c in okta.requests if c.path != "/oauth2/v1/token"]
+    assert reads[-1] == "/oauth2/v1/clients/%s/roles" % management["auth_client_id"]
+
+
+def test_management_app_without_roles_read_is_told_to_grant_it(okta, app):
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], required_caller_roles=["SUPER_ADMIN"],
+                       **management)
+    assert kind == "fail" and okta.writes == []
+    assert "without okta.roles.read" in result["msg"] and "Okta API Scopes > Grant" in result["msg"]
+
+
+def test_super_admin_management_app_passes_the_caller_check(okta, app):
+    management = okta.service_client(scopes=["okta.apps.read", "okta.appGrants.read", "okta.appGrants.manage",
+                                             "okta.roles.read"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], required_caller_roles=["SUPER_ADMIN"],
+                       **management)
+    assert kind == "exit" and result["caller"]["type"] == "client" and result["caller"]["roles"] == ["SUPER_ADMIN"]
+    assert granted(okta, app["id"]) == ["okta.logs.read"]
