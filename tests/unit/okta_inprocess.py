@@ -443,9 +443,10 @@ class InProcessOkta(object):
         return self._seed("POST", "/__sim__/iam/resource-sets", body)
 
     def add_app(self, label, application_type="web", status="ACTIVE", client_id=None, token_endpoint_auth_method=None,
-                keys=(), client_secret=None, **settings):
+                keys=(), client_secret=None, profile=None, **settings):
         """An OIDC app created through the Apps API (``settings`` go to ``settings.oauthClient``; ``keys`` are
-        public JWKs). Web apps default to the platform callback and the authorization code grant."""
+        public JWKs; ``profile`` the app's profile object). Web apps default to the platform callback and the
+        authorization code grant."""
         oauth_settings = dict(application_type=application_type)
         if application_type == "web":
             oauth_settings.update(grant_types=["authorization_code"],
@@ -464,6 +465,8 @@ class InProcessOkta(object):
             credentials["client_secret"] = client_secret
         body = dict(name="oidc_client", label=label, signOnMode="OPENID_CONNECT",
                     credentials=dict(oauthClient=credentials), settings=dict(oauthClient=oauth_settings))
+        if profile is not None:
+            body["profile"] = profile
         return self._seed("POST", "/api/v1/apps", body, params=dict(activate="true" if status == "ACTIVE" else "false"))
 
     def add_grant(self, app_id, scope, issuer=None, status="ACTIVE"):
