@@ -340,6 +340,11 @@ def call_recovering(client, name, recover, query=None, body=None, action=None, *
             last = exc
         try:
             found = recover()
+            if found is None and getattr(last, "kind", None) == "timeout":
+                # A request that timed out may still be in the works at Okta: look again one timeout later
+                # before concluding that it was not made.
+                client.sleep(float(getattr(client, "timeout", 0) or 0))
+                found = recover()
         except OktaError as exc:
             raise OktaUnknownOutcomeError(
                 "Could not %s: %s. Reading the org back to see whether Okta made the change failed too: %s. The "

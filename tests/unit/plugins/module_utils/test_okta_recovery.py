@@ -21,6 +21,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_c
     activate_jwk,
     create_secret,
     deactivate_secret,
+    new_secret,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import deactivate_app
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import Principal, assign_role
@@ -153,6 +154,13 @@ def test_a_lost_secret_creation_is_read_back_never_a_third_secret(okta):
     newest = sorted(secrets, key=lambda x: x["created"])[-1]
     assert result["client_secret"] == newest["client_secret"] and result["client_secret_id"] == newest["id"]
     assert len(posts(okta, "%s/%s/credentials/secrets" % (APPS, app["id"]))) == 1
+
+
+def test_new_secret_is_the_newest_one_not_seen_before():
+    secrets = [dict(id="ocsKnown", created="2026-01-03T00:00:00.000Z"),  # seen before, whatever its date
+               dict(id="ocsNew1", created="2026-01-01T00:00:00.000Z"), dict(id="ocsNew2", created="2026-01-02T00:00:00.000Z")]
+    assert new_secret(secrets, {"ocsKnown"})["id"] == "ocsNew2"
+    assert new_secret(secrets[:1], {"ocsKnown"}) is None
 
 
 def test_create_secret_takes_the_newest_unseen_secret(okta):
