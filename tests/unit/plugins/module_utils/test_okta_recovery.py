@@ -274,3 +274,16 @@ def test_the_older_twin_is_kept_by_its_creator(okta, monkeypatch):
     twins = [a for a in okta.apps() if a["label"] == "Twin"]
     # This run made the older one and keeps it; the younger is its creator's to remove.
     assert len(twins) == 2 and result["app"]["id"] == sorted(twins, key=lambda a: a["created"])[0]["id"]
+
+
+def test_a_busy_org_answering_429_for_several_windows_is_waited_out_without_using_the_retries(okta):
+    # 429 means nothing was done: waited for up to four times the retries, then the request goes through; a
+    # 5xx afterwards still has its own retries.
+    okta.fault("GET", "^/api/v1/apps$", count=7, status=429, reset_in=1)
+    okta.fail("GET", "^/api/v1/apps$", 503)
+    assert client(okta, retries=2).get(APPS) is not None
+    assert [c.status for c in okta.requests] == [429] * 7 + [503, 200]
+    okta.fault("GET", "^/api/v1/apps$", count=9, status=429, reset_in=1)
+    with pytest.raises(OktaApiError) as err:
+        client(okta, retries=2).get(APPS)
+    assert err.value.status == 429 and "after 9 attempts" in str(err.value)
