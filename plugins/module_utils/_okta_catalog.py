@@ -317,7 +317,6 @@ def call_list(client, name, query=None, action=None, **ids):
         raise _explained(client, op, exc, ids, action) from exc
 
 
-
 def call_recovering(client, name, recover, query=None, body=None, action=None, **ids):
     """Call a write operation that is not idempotent, recovering from an unknown outcome.
 
