@@ -210,8 +210,8 @@ def test_each_operation_fault_meets_the_first_request_of_every_operation(sim):
     sim.control('POST', '/faults', [{'method': 'WRITE', 'app': 'Each op', 'status': 500, 'each_operation': True,
                                      'count': 2, 'tag': 'cell-1'}])
     base = '/api/v1/apps/%s' % app['id']
-    statuses = [sim.admin.post(base + '/credentials/secrets', json={}).status_code for _ in range(3)]
-    statuses += [sim.admin.post(base + '/lifecycle/deactivate').status_code for _ in range(3)]
+    statuses = [sim.admin.post(base + '/credentials/secrets', json={}).status_code for dummy in range(3)]
+    statuses += [sim.admin.post(base + '/lifecycle/deactivate').status_code for dummy in range(3)]
     assert statuses == [500, 500, 201, 500, 500, 200]
     log = sim.control('GET', '/faults/log')
     assert [e['operation'] for e in log] == ['POST /api/v1/apps/*/credentials/secrets'] * 2 + \

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The reliability suite: the fault matrix of the roles and the concurrency runs, against the simulator.
 
 Fault matrix (``tests/reliability/matrix.yml``, one table of writes x faults): every cell is one connection
