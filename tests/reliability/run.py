@@ -297,7 +297,7 @@ def write_table(table, cells, full):
     """Markdown table: one row per write, one column per fault, each entry per role."""
     faults = [f for f in matrix_faults(table, full) if f['spec'] is not None]
     lines = ['| write | step | ' + ' | '.join(f['name'] for f in faults) + ' |',
-             '| --- | --- | ' + ' | '.join('---' for _ in faults) + ' |']
+             '| --- | --- | ' + ' | '.join(['---'] * len(faults)) + ' |']
     uncovered = []
     for write in table['writes']:
         row = []
