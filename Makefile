@@ -36,14 +36,16 @@ INTEGRATION_ARGS ?=
 SANITY_ARGS ?=
 MOLECULE_ARGS ?=
 ANSIBLE_TEST_TARGETS ?= okta_key_pair
+# make reliability: e.g. RELIABILITY_ARGS="--full" (every 5xx status separately) or "--write-doc".
+RELIABILITY_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check conformance
+SUITES := reliability integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
-SIM_SUITES := sim-test integration molecule awx
+SIM_SUITES := sim-test integration molecule awx reliability
 CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
@@ -65,6 +67,8 @@ help:
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
+	@echo "make reliability  fault matrix of the roles (every write x lost/slow/dropped answers, 429, 5xx) and"
+	@echo "                  concurrency runs, against one simulator (tests/reliability/run.py; RELIABILITY_ARGS=--full)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
@@ -155,6 +159,10 @@ build-check: venv
 awx: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/awx,$(suite_log))
+
+reliability: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(suite_log) python tests/reliability/run.py $(RELIABILITY_ARGS)
 
 conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }

@@ -23,8 +23,11 @@ from urllib.parse import quote
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
     OktaApiError,
+    OktaError,
     OktaInputError,
     OktaPermissionError,
+    OktaUnknownOutcomeError,
+    outcome_unknown,
 )
 
 PAGE_SIZE = 200
@@ -334,3 +337,47 @@ def call_list(client, name, query=None, action=None, **ids):
         if exc.status == 404 and op.absent_on_404:
             return []
         raise _explained(client, op, exc, ids, action) from exc
+
+
+def call_recovering(client, name, recover, query=None, body=None, action=None, **ids):
+    """Call a write operation that is not idempotent, recovering from an unknown outcome.
+
+    When the answer is lost (connection closed or timed out after sending, or a ``5xx``), the write is never
+    simply sent again: ``recover()`` reads the org back and returns what the write made (the app, key, secret,
+    grant or assignment, or the resource in its new state) when it was made, or None when it was not. Only
+    then is the write sent again, at most ``client.retries`` times. Returns the answer of the write, or what
+    ``recover()`` found.
+    """
+    op = OPERATIONS[name]
+    what = action or op.describe(**ids)
+    sent = 0
+    while True:
+        sent += 1
+        try:
+            return call(client, name, query=query, body=body, action=action, **ids)
+        except OktaError as exc:
+            if not outcome_unknown(exc):
+                raise
+            last = exc
+        try:
+            found = recover()
+            if found is None and getattr(last, "kind", None) == "timeout":
+                # A request that timed out may still be in the works at Okta: look again one timeout later
+                # before concluding that it was not made.
+                client.sleep(float(getattr(client, "timeout", 0) or 0))
+                found = recover()
+        except OktaError as exc:
+            raise OktaUnknownOutcomeError(
+                "Could not %s: %s. Reading the org back to see whether Okta made the change failed too: %s. The "
+                "outcome is unknown; run the same playbook again: it reads the org first and continues from what "
+                "exists (nothing is made twice)." % (what, last, exc), cause=exc, attempts=sent) from exc
+        if found is not None:
+            return found
+        if sent > getattr(client, "retries", 0):
+            raise OktaUnknownOutcomeError(
+                "Could not %s: %s. Okta was asked %d time%s; reading the org back shows the change was not made. "
+                "Run the same playbook again when Okta answers." % (what, last, sent, "" if sent == 1 else "s"),
+                cause=last, attempts=sent) from last
+        backoff = getattr(client, "_backoff", None)
+        if backoff is not None:
+            client.sleep(backoff(sent - 1))

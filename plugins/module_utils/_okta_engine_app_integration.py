@@ -54,6 +54,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     app_client_id,
     describe_app,
     find_app,
+    find_own_apps,
     get_app,
     is_ours,
     replace_app,
@@ -443,6 +444,11 @@ class AppIntegrationEngine(OktaEngine):
         body = build_create_body(fields, jwks=in_body, client_id=params["client_id"])
         created = self.write("created app '%s'" % params["label"], create_app, body, view["status"] != "INACTIVE")
         app_id = created["id"]
+        older = self.older_twin(created)
+        if older is not None:
+            result = self.update(older, desired_keys, True)
+            result["changed"] = True  # an app was created and deleted
+            return result
         # Known from now on, also if a later step fails: a hand-off of the issued secret needs the client ID.
         self.result["app"] = dict(id=app_id, label=created.get("label"))
         self.result["client_id"] = app_client_id(created) or app_id
@@ -457,6 +463,28 @@ class AppIntegrationEngine(OktaEngine):
         app, keys, group_ids = self.read_state(app_id)
         after = self.result_view(app, keys, group_ids)
         return self.finish(True, after, after["client_id"], {}, after)
+
+    def older_twin(self, created):
+        """After creating: look again by label and marker. When another run created an app with the same label
+        at the same time, the younger app is removed by the run that created it, which then uses the older one.
+        Returns the older app to use, or None when the one just created is the one to keep."""
+        label = created.get("label") or self.params["label"]
+        twins = find_own_apps(self.client, label)
+        if len(twins) < 2 or twins[0].get("id") == created["id"] or created["id"] not in [a.get("id") for a in twins]:
+            return None
+        older = twins[0]
+        self.module.warn(
+            "Another run created the app '%s' at the same time (%s, the older one): the app this run created (%s) "
+            "was removed and the older one is used." % (label, older["id"], created["id"]))
+        if created.get("status") == "ACTIVE":
+            self.write("deactivated the duplicate app %s" % created["id"], deactivate_app, created["id"])
+        self.write("deleted the duplicate app %s" % created["id"], delete_app, created["id"])
+        # Whatever the duplicate was issued is gone with it.
+        for key in ("client_secret", "client_secret_id"):
+            self.result.pop(key, None)
+        self.result["client_secret_issued"] = False
+        self.result["actions"] = []
+        return get_app(self.client, older["id"]) or older
 
     # ---------------------------------------------------------------- update
 
@@ -572,13 +600,14 @@ class AppIntegrationEngine(OktaEngine):
         """
         params = self.params
         retiring = bool(params["retire_client_secrets"])
-        plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[])
+        plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[], known=[])
         if not (rotating or retiring) or current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
             if retiring and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
                 raise OktaInputError("retire_client_secrets: the app authenticates with %s and has no client secret."
                                      % current["token_endpoint_auth_method"], "retire_client_secrets")
             return plan
         secrets = list_secrets(self.client, app_id)
+        plan["known"] = [x.get("id") for x in secrets]
         self.result["client_secrets"] = [secret_summary(x) for x in secrets]
         ordered = sorted(secrets, key=lambda x: (x.get("status") == "ACTIVE", x.get("created") or ""))
         if rotating:
@@ -619,7 +648,7 @@ class AppIntegrationEngine(OktaEngine):
         for secret in plan["drop_first"]:
             self.drop_secret(app_id, secret)
         if plan["create"]:
-            new = self.write("created a client secret", create_secret, app_id)
+            new = self.write("created a client secret", create_secret, app_id, plan["known"])
             if not new.get("client_secret"):
                 raise OktaLookupError("Okta created the client secret %s but did not return its value; it cannot be "
                                       "read back: rotate again." % new.get("id"))

@@ -22,7 +22,20 @@ import re
 
 
 class OktaError(Exception):
-    """Base class of every error raised by this client."""
+    """Base class of every error raised by this client.
+
+    ``outcome_unknown`` is true when a write was sent and its outcome is unknown: the connection was lost or
+    timed out after sending, or Okta answered a non-idempotent request with a ``5xx``. Such a write is never
+    simply sent again: the caller reads the org back and continues from what exists
+    (:func:`outcome_unknown`).
+    """
+
+    outcome_unknown = False
+
+
+def outcome_unknown(exc):
+    """Whether ``exc`` says that a write may or may not have been made."""
+    return isinstance(exc, OktaError) and bool(getattr(exc, "outcome_unknown", False))
 
 
 class OktaInputError(OktaError):
@@ -44,13 +57,17 @@ class OktaConnectionError(OktaError):
     """The request did not get an HTTP answer.
 
     ``kind`` is ``tls`` (certificate or handshake failure), ``timeout`` or ``connect``
-    (refused, unreachable, reset, dropped).
+    (refused, unreachable, reset, dropped), ``redirect`` or ``request``. ``outcome_unknown`` is true when the
+    request was a write that may have reached Okta (see :class:`OktaError`); ``attempts`` is how many times
+    the request was sent.
     """
 
-    def __init__(self, message, kind="connect", url=None):
+    def __init__(self, message, kind="connect", url=None, outcome_unknown=False, attempts=1):
         super(OktaConnectionError, self).__init__(message)
         self.kind = kind
         self.url = url
+        self.outcome_unknown = bool(outcome_unknown)
+        self.attempts = attempts
 
 
 class OktaApiError(OktaError):
@@ -58,11 +75,17 @@ class OktaApiError(OktaError):
 
     Carries Okta's error object (``errorCode``, ``errorSummary``, ``errorCauses``, ``errorId``)
     or an OAuth 2.0 error (``error``, ``error_description``), and the parsed ``WWW-Authenticate``
-    challenge when there is one.
+    challenge when there is one. ``attempts`` is how many times the request was sent (retries included);
+    ``hint`` is a sentence added to the message (what to do); ``outcome_unknown`` is true for a ``5xx`` answer
+    to a non-idempotent write (Okta may have made it).
     """
 
-    def __init__(self, status, method, path, body=None, headers=None, secrets=()):
+    def __init__(self, status, method, path, body=None, headers=None, secrets=(), attempts=1, hint=None,
+                 outcome_unknown=False):
         self.status = status
+        self.attempts = attempts
+        self.hint = hint
+        self.outcome_unknown = bool(outcome_unknown)
         self.method = method
         self.path = path
         self.headers = dict(headers or {})
@@ -105,12 +128,22 @@ class OktaApiError(OktaError):
             text += ": " + " ".join(d if d.endswith((".", ":")) else d + "." for d in details)
         if self.error_id:
             text += " (errorId %s)" % self.error_id
+        if self.attempts and self.attempts > 1:
+            text += " after %d attempts" % self.attempts
+        if self.outcome_unknown:
+            text += "; Okta may or may not have made this change"
+        if self.hint:
+            text += ". " + self.hint
         return text
 
     def as_dict(self):
         """Error details for a module result (no secrets: Okta's texts are scrubbed as the message is)."""
         return dict(
             status=self.status,
+            method=self.method,
+            endpoint=self.path,
+            attempts=self.attempts,
+            outcome_unknown=self.outcome_unknown,
             error_code=self.error_code,
             error_summary=scrub(self.error_summary, self.secrets),
             error_causes=[scrub(cause, self.secrets) for cause in self.error_causes],
@@ -163,7 +196,8 @@ class OktaPermissionError(OktaApiError):
         self.admin_roles = admin_roles
         self.auth_method = auth_method
         super(OktaPermissionError, self).__init__(
-            exc.status, exc.method, exc.path, exc.body, exc.headers, secrets=secrets)
+            exc.status, exc.method, exc.path, exc.body, exc.headers, secrets=secrets,
+            attempts=getattr(exc, "attempts", 1))
 
     def _missing(self):
         scope = self.www_authenticate.get("scope") or self.required_scope
@@ -195,10 +229,28 @@ class OktaPermissionError(OktaApiError):
         return details
 
 
+class OktaUnknownOutcomeError(OktaError):
+    """A write whose outcome stayed unknown: no answer came, and reading the org back did not settle it (or
+    failed). ``cause`` is the last error; the message says what is known and that a plain re-run continues
+    from what exists."""
+
+    outcome_unknown = True
+
+    def __init__(self, message, cause=None, attempts=1):
+        super(OktaUnknownOutcomeError, self).__init__(message)
+        self.cause = cause
+        self.attempts = attempts
+        self.status = getattr(cause, "status", None)
+
+
 def error_details(exc):
     """The ``okta_error`` member of a failed module result for an error (no secrets)."""
     if isinstance(exc, OktaApiError):
         return exc.as_dict()
     if isinstance(exc, OktaConnectionError):
-        return dict(kind=exc.kind)
+        return dict(kind=exc.kind, outcome_unknown=exc.outcome_unknown, attempts=exc.attempts)
+    if isinstance(exc, OktaUnknownOutcomeError):
+        details = error_details(exc.cause) or {}
+        details.update(outcome_unknown=True, attempts=exc.attempts)
+        return details
     return None

@@ -35,6 +35,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     OktaLookupError,
     OktaPermissionError,
     error_details,
+    outcome_unknown,
     scrub,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import (
@@ -293,11 +294,13 @@ def failure_message(exc, engine, client):
     if isinstance(exc, (OktaInputError, OktaLookupError)) and not (engine and engine.done):
         # Found before anything was sent that changes the org.
         return text
+    unknown = outcome_unknown(exc) or (isinstance(exc, OktaConnectionError) and exc.kind in ("connect", "timeout")
+                                       and getattr(client, "writes_attempted", 0))
     if engine is not None and engine.done:
-        tail = ("Before this failure the run had already %s; those changes were kept. Nothing else was changed."
-                % engine.done_text())
-    elif isinstance(exc, OktaConnectionError) and exc.kind in ("connect", "timeout") \
-            and getattr(client, "writes_attempted", 0):
+        tail = ("Before this failure the run had already %s; those changes were kept. %s"
+                % (engine.done_text(), "The last change may or may not have been made: run the task again, which "
+                   "reads what exists and converges." if unknown else "Nothing else was changed."))
+    elif unknown:
         tail = ("The answer to the last change did not arrive, so it may or may not have been made: run the task "
                 "again, which reads what exists and converges.")
     else:

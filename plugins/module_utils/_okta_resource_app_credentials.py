@@ -10,7 +10,7 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, call
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, call, call_recovering
 
 _PUBLIC_KEY_FIELDS = ("kid", "kty", "alg", "use", "e", "n", "crv", "x", "y")
 
@@ -35,16 +35,36 @@ def list_jwks(client, app_id):
     return [key for key in (body or []) if isinstance(key, dict)]
 
 
+def find_jwk(client, app_id, kid=None, key_id=None):
+    """The app's key with this ``kid`` (or Okta id), or None."""
+    for key in list_jwks(client, app_id):
+        if (kid is not None and key.get("kid") == kid) or (key_id is not None and key.get("id") == key_id):
+            return key
+    return None
+
+
 def add_jwk(client, app_id, jwk):
-    return call(client, "add_app_key", body=signing_key_body(jwk), app_id=app_id)
+    """Add a public key. When the answer is lost, the key is looked for by its ``kid`` (a kid is unique in
+    an app) instead of being sent again."""
+    return call_recovering(client, "add_app_key", lambda: find_jwk(client, app_id, kid=jwk["kid"]),
+                           body=signing_key_body(jwk), app_id=app_id)
+
+
+def _key_in_state(client, app_id, key_id, status):
+    key = find_jwk(client, app_id, key_id=key_id)
+    if key is None and status == "INACTIVE":
+        return ABSENT
+    return key if key is not None and key.get("status") == status else None
 
 
 def activate_jwk(client, app_id, key_id):
-    return call(client, "activate_app_key", app_id=app_id, key_id=key_id)
+    return call_recovering(client, "activate_app_key", lambda: _key_in_state(client, app_id, key_id, "ACTIVE"),
+                           app_id=app_id, key_id=key_id)
 
 
 def deactivate_jwk(client, app_id, key_id):
-    return call(client, "deactivate_app_key", app_id=app_id, key_id=key_id) is not ABSENT
+    return call_recovering(client, "deactivate_app_key", lambda: _key_in_state(client, app_id, key_id, "INACTIVE"),
+                           app_id=app_id, key_id=key_id) is not ABSENT
 
 
 def delete_jwk(client, app_id, key_id):
@@ -69,15 +89,39 @@ def secret_summary(secret):
                 last_updated=secret.get("lastUpdated"))
 
 
-def create_secret(client, app_id):
-    """A new system-generated active secret; the answer holds ``client_secret`` in clear."""
-    secret = call(client, "create_app_secret", body={}, app_id=app_id) or {}
+def new_secret(secrets, known_ids):
+    """The newest secret whose id is not in ``known_ids``, or None."""
+    fresh = [x for x in secrets if x.get("id") and x.get("id") not in known_ids]
+    return sorted(fresh, key=lambda x: (x.get("created") or "", x.get("id")))[-1] if fresh else None
+
+
+def create_secret(client, app_id, known_ids=None):
+    """A new system-generated active secret; the answer holds ``client_secret`` in clear.
+
+    When the answer is lost, the secret is read back instead of creating another one: Okta lists secrets
+    with their values, and the newest one whose id is not in ``known_ids`` (the ids read before; None: read
+    them now) is the one this call made.
+    """
+    if known_ids is None:
+        known_ids = [x.get("id") for x in list_secrets(client, app_id)]
+    known = set(known_ids)
+    secret = call_recovering(client, "create_app_secret", lambda: new_secret(list_secrets(client, app_id), known),
+                             body={}, app_id=app_id) or {}
     client.add_secret(secret.get("client_secret"))
     return secret
 
 
+def _secret_in_state(client, app_id, secret_id, status):
+    for secret in list_secrets(client, app_id):
+        if secret.get("id") == secret_id:
+            return secret if secret.get("status") == status else None
+    return ABSENT
+
+
 def deactivate_secret(client, app_id, secret_id):
-    return call(client, "deactivate_app_secret", app_id=app_id, secret_id=secret_id) is not ABSENT
+    return call_recovering(client, "deactivate_app_secret",
+                           lambda: _secret_in_state(client, app_id, secret_id, "INACTIVE"),
+                           app_id=app_id, secret_id=secret_id) is not ABSENT
 
 
 def delete_secret(client, app_id, secret_id):

@@ -14,7 +14,7 @@ import copy
 
 from urllib.parse import urlsplit
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, PAGE_SIZE, call, call_list
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, PAGE_SIZE, call, call_list, call_recovering
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import signing_key_body
 
@@ -352,22 +352,48 @@ def build_replace_body(app, changes, mark=False):
 # Writes
 # --------------------------------------------------------------------------------------------
 
-def create_app(client, body, activate=True):
-    """POST a new app; returns Okta's answer (with the client secret when one was generated)."""
-    return call(client, "create_app", query={"activate": "true" if activate else "false"}, body=body)
+def find_own_apps(client, label):
+    """The apps with this exact label that carry the marker of the collection, oldest first."""
+    return sorted((app for app in find_apps_by_label(client, label) if is_ours(app)),
+                  key=lambda app: (app.get("created") or "", app.get("id") or ""))
+
+
+def create_app(client, body, activate=True, known_ids=()):
+    """POST a new app; returns Okta's answer (with the client secret when one was generated).
+
+    When the answer is lost, the app is looked for instead of being created again: an app with the label of
+    the body and the marker of the collection, whose id is not in ``known_ids`` (the apps with that label
+    before the create). Okta shows the client secret of an app when it is read, so nothing is lost.
+    """
+    known = set(known_ids or ())
+
+    def recover():
+        made = [app for app in find_own_apps(client, body.get("label")) if app.get("id") not in known]
+        return get_app(client, made[0]["id"]) if made else None
+
+    return call_recovering(client, "create_app", recover, query={"activate": "true" if activate else "false"},
+                           body=body)
 
 
 def replace_app(client, app_id, body):
     return call(client, "replace_app", body=body, app_id=app_id)
 
 
+def _app_in_state(client, app_id, status):
+    app = get_app(client, app_id)
+    if app is None:
+        return ABSENT if status == "INACTIVE" else None
+    return app if app.get("status") == status else None
+
+
 def activate_app(client, app_id):
-    call(client, "activate_app", app_id=app_id)
+    call_recovering(client, "activate_app", lambda: _app_in_state(client, app_id, "ACTIVE"), app_id=app_id)
 
 
 def deactivate_app(client, app_id):
     """Deactivate an app; False when Okta no longer knew it."""
-    return call(client, "deactivate_app", app_id=app_id) is not ABSENT
+    return call_recovering(client, "deactivate_app", lambda: _app_in_state(client, app_id, "INACTIVE"),
+                           app_id=app_id) is not ABSENT
 
 
 def delete_app(client, app_id):

@@ -9,7 +9,7 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, call, call_list
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, call, call_list, call_recovering
 
 # Grant states that mean the scope is not (or no longer) granted.
 _INACTIVE = frozenset(["REVOKED", "INACTIVE"])
@@ -29,10 +29,20 @@ def grants_by_scope(grants):
     return result
 
 
+def find_grant(client, app_id, scope):
+    """The app's active grant of ``scope``, or None."""
+    for grant in list_grants(client, app_id):
+        if grant.get("scopeId") == scope:
+            return grant
+    return None
+
+
 def grant_scope(client, app_id, scope, issuer):
-    """Grant one Okta API scope to the app; returns the grant."""
-    return call(client, "grant_scope", body={"issuer": issuer, "scopeId": scope}, app_id=app_id,
-                action="grant the Okta API scope %s to app %s" % (scope, app_id))
+    """Grant one Okta API scope to the app; returns the grant. When the answer is lost, the grants are read
+    back (granting a scope twice is an error in Okta)."""
+    return call_recovering(client, "grant_scope", lambda: find_grant(client, app_id, scope),
+                           body={"issuer": issuer, "scopeId": scope}, app_id=app_id,
+                           action="grant the Okta API scope %s to app %s" % (scope, app_id))
 
 
 def revoke_grant(client, app_id, grant_id, scope=None):

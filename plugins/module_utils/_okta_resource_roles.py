@@ -10,7 +10,7 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, CUSTOM, call, call_list
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, CUSTOM, call, call_list, call_recovering
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, require_app
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_users import current_user, find_user
@@ -97,8 +97,20 @@ def assign_role(client, principal, role_type, custom_role_id=None, resource_set_
     if role_type == CUSTOM:
         body["role"] = custom_role_id
         body["resource-set"] = resource_set_id
-    return call(client, principal.operation("assign"), body=body,
-                action="assign the admin role %s to %s" % (role_type, principal.describe()), **principal.ids())
+
+    def recover():
+        # The answer was lost: the assignment is looked for instead of being asked for again.
+        for assignment in list_assignments(client, principal):
+            if assignment.get("assignmentType") not in (None, "CLIENT", "USER") or assignment.get("type") != role_type:
+                continue
+            if role_type != CUSTOM or (assignment.get("role") == custom_role_id
+                                       and assignment.get("resource-set") == resource_set_id):
+                return assignment
+        return None
+
+    return call_recovering(client, principal.operation("assign"), recover, body=body,
+                           action="assign the admin role %s to %s" % (role_type, principal.describe()),
+                           **principal.ids())
 
 
 def unassign_role(client, principal, assignment_id, role_type=None):

@@ -59,6 +59,8 @@ IDEMPOTENT_METHODS = frozenset(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"])
 RETRY_STATUSES = frozenset([500, 502, 503, 504])
 
 MAX_TIMEOUT = 600
+# A 429 may be waited for this many times the number of retries (it is not counted as a retry).
+RATE_LIMIT_RETRY_FACTOR = 4
 MAX_RETRIES = 20
 
 _LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -419,6 +421,7 @@ class OktaClient(object):
             idempotent = method in IDEMPOTENT_METHODS
         display_path = self._path_of(url) if params is None else self._path_of(url) + "?" + urlencode(params, doseq=True)
         attempt = 0
+        rate_limited = 0
         refreshed = False
         while True:
             wait = self.rate_limits.wait_time(method, urlsplit(url).path)
@@ -443,13 +446,21 @@ class OktaClient(object):
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 sent = _request_may_have_been_sent(exc)
                 kind = "timeout" if isinstance(exc, requests.exceptions.Timeout) else "connect"
-                if attempt < self.retries and (idempotent or not sent):
+                if sent and not idempotent:
+                    # The write may have been made: never sent again blindly; the caller reads the org back.
+                    raise OktaConnectionError(
+                        "No answer from Okta at %s to %s %s (%s) after it was sent: Okta may or may not have made "
+                        "this change." % (self.host, method, display_path, _short_reason(exc)),
+                        kind=kind, url=url, outcome_unknown=True, attempts=attempt + rate_limited + 1)
+                if attempt < self.retries:
                     self.sleep(self._backoff(attempt))
                     attempt += 1
                     continue
                 raise OktaConnectionError(
-                    "Could not reach Okta at %s (%s %s): %s" % (self.host, method, display_path, _short_reason(exc)),
-                    kind=kind, url=url)
+                    "Could not reach Okta at %s (%s %s) after %d attempt%s: %s" % (
+                        self.host, method, display_path, attempt + rate_limited + 1,
+                        "" if attempt + rate_limited == 0 else "s", _short_reason(exc)),
+                    kind=kind, url=url, attempts=attempt + rate_limited + 1)
             except OktaError:
                 raise
             except Exception as exc:  # pylint: disable=broad-except
@@ -471,11 +482,13 @@ class OktaClient(object):
                     "credential is sent anywhere but %s. Check okta_domain (the org domain, not a custom login "
                     "page or a proxy)." % (method, display_path, status, target.netloc or "an unnamed location",
                                            self.host), kind="redirect", url=url)
-            if status == 429 and attempt < self.retries:
+            if status == 429 and rate_limited < self.retries * RATE_LIMIT_RETRY_FACTOR:
+                # Nothing was done: always safe to send again. A busy org (many connections at once) may
+                # answer 429 several windows in a row, so waits have a budget of their own.
+                rate_limited += 1
                 # This wait already lasts until the reset; don't pace the retry a second time.
                 self.rate_limits.forget(method, urlsplit(url).path)
                 self.sleep(retry_after_seconds(response.headers, max_wait=self.max_rate_limit_wait) + random.uniform(0, 1.0))
-                attempt += 1
                 continue
             if status in RETRY_STATUSES and idempotent and attempt < self.retries:
                 self.sleep(self._backoff(attempt))
@@ -492,8 +505,17 @@ class OktaClient(object):
                         self._access_token = None
                     refreshed = True
                     continue
+            if status == 401 and auth and self.api_token:
+                # A revoked, expired or wrong API token does not get better: stop at once.
+                raise OktaApiError(
+                    status, method, display_path, body, response.headers, secrets=self.secrets, attempts=attempt + rate_limited + 1,
+                    hint="Okta refused the API token (api_token / OKTA_API_TOKEN): it is revoked, expired or not a "
+                         "token of this org. Nothing was retried; create a new token in the Admin Console (Security > "
+                         "API > Tokens) and run again")
             if status >= 400 or (expected is not None and status not in expected):
-                raise OktaApiError(status, method, display_path, body, response.headers, secrets=self.secrets)
+                raise OktaApiError(status, method, display_path, body, response.headers, secrets=self.secrets,
+                                   attempts=attempt + rate_limited + 1,
+                                   outcome_unknown=status in RETRY_STATUSES and not idempotent and path != TOKEN_PATH)
             return OktaResponse(status, response.headers, body, response.url)
 
     # ---------------------------------------------------------------- verbs

@@ -282,13 +282,20 @@ def write_limits(sim, req):
 
 @_control('POST', '/faults')
 def add_fault(sim, req):
-    """Arm a fault for the next ``count`` matching Okta API requests."""
-    body = _body(req)
+    """Arm a fault (or, given a list, several) for the matching Okta API requests."""
+    data = req.json(required=False)
+    specs = data if isinstance(data, list) else [_body(req)]
+    if not specs or not all(isinstance(spec, dict) for spec in specs):
+        raise errors.validation('fault', 'fault: Give a fault object or a list of them.')
+    faults = []
     try:
-        fault = sim.faults.add(body)
+        for spec in specs:
+            faults.append(sim.faults.add(spec))
     except (TypeError, ValueError, re.error) as exc:
+        sim.faults.remove([fault.id for fault in faults])  # all or nothing
         raise errors.validation('fault', 'fault: %s' % exc) from exc
-    return Response(201, fault.describe())
+    described = [fault.describe() for fault in faults]
+    return Response(201, described if isinstance(data, list) else described[0])
 
 
 @_control('GET', '/faults')
@@ -298,11 +305,17 @@ def list_faults(sim, req):
     return Response(200, sim.faults.list())
 
 
+@_control('GET', '/faults/log')
+def fault_log(sim, req):
+    """Every request a fault met, in order."""
+    del req
+    return Response(200, sim.faults.log())
+
+
 @_control('DELETE', '/faults')
 def clear_faults(sim, req):
-    """Disarm every fault."""
-    del req
-    sim.faults.clear()
+    """Disarm every fault (``?tag=`` or ``?app=``: only those)."""
+    sim.faults.clear(tag=req.arg('tag'), app=req.arg('app'))
     return Response(204)
 
 

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import math
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ import threading
 import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 # Importing the handler modules registers their routes.
 from . import apps, directory, oauth  # noqa: F401  pylint: disable=unused-import
@@ -184,21 +185,50 @@ class Simulator:
         if req.path == '/__sim__' or req.path.startswith('/__sim__/'):
             return Dispatched(control.handle(self, req))
         seq = self.next_seq()
-        fault = self.faults.take(req.method, req.path)
+        app_label = self.app_label(req) if self.faults.wanted() else None
+        fault = self.faults.take(req.method, req.path, app_label)
         if fault is not None:
-            if fault.delay:
+            if fault.delay and not fault.slow:
                 time.sleep(fault.delay)
             if fault.drop:
                 self.record(seq, req, None, exchange_entry(req, None, fault))
+                self.faults.note(fault, seq, req.method, req.path, app_label, None)
                 return Dispatched(None, seq, fault)
             if fault.status is not None:
                 resp = self.fault_response(fault, req)
                 self.record(seq, req, resp.status, exchange_entry(req, resp, fault))
+                self.faults.note(fault, seq, req.method, req.path, app_label, resp.status)
                 return Dispatched(resp, seq, fault)
         resp = self.handle(req)
         # Logged before the response leaves, so a client that got it always finds it in the logs.
-        self.record(seq, req, resp.status, exchange_entry(req, resp, None))
-        return Dispatched(resp, seq, None)
+        self.record(seq, req, resp.status, exchange_entry(req, resp, fault if fault is not None and fault.kind in
+                                                          ('lost', 'slow') else None))
+        if fault is not None and fault.kind in ('lost', 'slow'):
+            self.faults.note(fault, seq, req.method, req.path, app_label, resp.status)
+            if fault.lost:
+                # Handled in full (the state changed), but the answer never leaves.
+                return Dispatched(None, seq, fault)
+            # Handled in full, answered after the client has given up waiting.
+            time.sleep(fault.delay)
+        return Dispatched(resp, seq, fault if fault is not None and fault.kind == 'slow' else None)
+
+    def app_label(self, req):
+        """The label of the app a request concerns (create body, app id or client ID in the path), or None."""
+        parts = req.path.split('/')
+        with self.store.lock:
+            if req.path.startswith('/api/v1/apps/') and len(parts) > 4:
+                app = self.store.apps.get(unquote(parts[4]))
+                return app['label'] if app else None
+            if req.path.startswith('/oauth2/v1/clients/') and len(parts) > 4:
+                app = self.store.app_by_client_id(unquote(parts[4]))
+                return app['label'] if app else None
+        if req.path == '/api/v1/apps' and req.method == 'POST':
+            try:
+                body = json.loads(req.body.decode('utf-8'))
+            except (ValueError, UnicodeDecodeError, AttributeError):
+                return None
+            return body.get('label') if isinstance(body, dict) else None
+        return None
 
     def handle(self, req):
         """Run an Okta API request through rate limits, routing, auth and the handler."""
@@ -240,9 +270,14 @@ class Simulator:
             # An answer that echoes the request's credential, to prove that clients keep it out of messages.
             credential = (req.header('Authorization') or '').partition(' ')[2]
             body = json.loads(json.dumps(body).replace(CREDENTIAL_PLACEHOLDER, credential))
-        names = {k.lower() for k in fault.headers}
+        extra = dict(fault.headers)
+        if fault.reset_in is not None:
+            # A 429 whose window ends reset_in seconds after the answer (not after arming the fault).
+            extra.setdefault('X-Rate-Limit-Remaining', '0')
+            extra['X-Rate-Limit-Reset'] = str(int(math.ceil(time.time() + fault.reset_in)))
+        names = {k.lower() for k in extra}
         headers = [h for h in self.limiter.headers(core.bucket_for(req.path, req.method)) if h[0].lower() not in names]
-        headers += [(k, str(v)) for k, v in fault.headers.items()]
+        headers += [(k, str(v)) for k, v in extra.items()]
         return core.Response(fault.status, body, headers)
 
 

@@ -4,6 +4,7 @@ import time
 
 import pytest
 import requests
+from conftest import oidc_app_body
 
 
 def test_status_fault_then_normal(sim):
@@ -160,3 +161,77 @@ def test_reset_keeps_admin_and_token(sim):
     me = sim.admin.get('/api/v1/users/me').json()
     assert me['id'] == sim.info['admin_user_id']
     assert sim.admin.get('/api/v1/groups/' + sim.info['everyone_group_id']).status_code == 200
+
+
+# -- lost and slow answers, faults scoped to one app, faults on the first request of every operation --------------
+
+def _labels(sim):
+    return [a['label'] for a in sim.admin.get('/api/v1/apps').json()]
+
+
+def test_lost_answer_makes_the_change_then_closes_the_connection(sim):
+    sim.control('POST', '/faults', {'method': 'POST', 'path': '^/api/v1/apps$', 'lost': True})
+    with pytest.raises(requests.ConnectionError):
+        sim.create_app('web', label='Lost answer')
+    assert _labels(sim).count('Lost answer') == 1
+    entry = sim.control('GET', '/faults/log')[-1]
+    assert entry['kind'] == 'lost' and entry['status'] == 200 and entry['operation'] == 'POST /api/v1/apps'
+    assert sim.requests_log()[-2]['write'] is True  # the request log shows the write that was made
+
+
+def test_slow_answer_makes_the_change_and_answers_after_the_client_gave_up(sim):
+    sim.control('POST', '/faults', {'method': 'POST', 'path': '^/api/v1/apps$', 'slow': True, 'delay': 1.5})
+    started = time.monotonic()
+    with pytest.raises(requests.Timeout):
+        sim.admin.session.post(sim.org_url + '/api/v1/apps', json=oidc_app_body('web', label='Slow answer'), timeout=0.5)
+    assert time.monotonic() - started < 1.4
+    assert _labels(sim).count('Slow answer') == 1
+    assert sim.control('GET', '/faults/log')[-1]['kind'] == 'slow'
+
+
+def test_fault_scoped_to_an_app_meets_only_requests_about_that_app(sim):
+    mine = sim.create_app('web', label='Scoped A')
+    other = sim.create_app('web', label='Scoped B')
+    sim.control('POST', '/faults', {'method': 'WRITE', 'app': 'Scoped A', 'status': 503, 'count': 5})
+    assert sim.admin.post('/api/v1/apps/%s/lifecycle/deactivate' % other['id']).status_code == 200
+    assert sim.admin.get('/api/v1/apps/%s' % mine['id']).status_code == 200  # reads are not writes
+    assert sim.admin.post('/api/v1/apps/%s/lifecycle/deactivate' % mine['id']).status_code == 503
+    client_id = mine['credentials']['oauthClient']['client_id']
+    assert sim.admin.post('/oauth2/v1/clients/%s/roles' % client_id, json={'type': 'READ_ONLY_ADMIN'}).status_code == 503
+    sim.control('POST', '/faults', {'method': 'POST', 'path': '^/api/v1/apps$', 'app': 'Scoped C', 'drop': True})
+    sim.create_app('web', label='Scoped D')  # another label: not dropped
+    with pytest.raises(requests.ConnectionError):
+        sim.create_app('web', label='Scoped C')
+    assert {e['app'] for e in sim.control('GET', '/faults/log')} == {'Scoped A', 'Scoped C'}
+
+
+def test_each_operation_fault_meets_the_first_request_of_every_operation(sim):
+    app = sim.create_app('web', label='Each op')
+    sim.control('POST', '/faults', [{'method': 'WRITE', 'app': 'Each op', 'status': 500, 'each_operation': True,
+                                     'count': 2, 'tag': 'cell-1'}])
+    base = '/api/v1/apps/%s' % app['id']
+    statuses = [sim.admin.post(base + '/credentials/secrets', json={}).status_code for dummy in range(3)]
+    statuses += [sim.admin.post(base + '/lifecycle/deactivate').status_code for dummy in range(3)]
+    assert statuses == [500, 500, 201, 500, 500, 200]
+    log = sim.control('GET', '/faults/log')
+    assert [e['operation'] for e in log] == ['POST /api/v1/apps/*/credentials/secrets'] * 2 + \
+        ['POST /api/v1/apps/*/lifecycle/deactivate'] * 2
+    assert {e['tag'] for e in log} == {'cell-1'}
+    assert len(sim.control('GET', '/faults')) == 1  # stays armed for operations not met yet
+    sim.control('DELETE', '/faults?tag=cell-1')
+    assert sim.control('GET', '/faults') == []
+
+
+def test_429_fault_with_a_reset_ahead_of_the_answer(sim):
+    sim.control('POST', '/faults', {'method': 'GET', 'path': '^/api/v1/apps$', 'status': 429, 'reset_in': 3})
+    resp = sim.admin.get('/api/v1/apps')
+    assert resp.status_code == 429 and resp.headers['X-Rate-Limit-Remaining'] == '0'
+    assert 2 <= int(resp.headers['X-Rate-Limit-Reset']) - time.time() <= 4
+
+
+@pytest.mark.parametrize('spec', [{'lost': True, 'drop': True}, {'slow': True}, {'reset_in': 2, 'status': 500},
+                                  {'app': 7, 'status': 500}, {'lost': True, 'status': 500}])
+def test_inconsistent_faults_are_rejected(sim, spec):
+    assert sim.control('POST', '/faults', spec, expect=400)['errorCode'] == 'E0000001'
+    assert sim.control('POST', '/faults', [{'status': 500}, spec], expect=400)['errorCode'] == 'E0000001'
+    assert sim.control('GET', '/faults') == []  # a list is armed whole or not at all

@@ -85,6 +85,14 @@ class Call(object):
         return "Call(%s %s%s -> %s)" % (self.method, self.path, query, self.status)
 
 
+def timeout_exceeded(delay, adapter):
+    """Whether an answer ``delay`` seconds late comes after the read timeout the client gave."""
+    timeout = getattr(adapter, "timeout", None)
+    if isinstance(timeout, tuple):
+        timeout = timeout[-1]
+    return timeout is not None and delay > float(timeout)
+
+
 class InProcessAdapter(requests.adapters.BaseAdapter):
     """A ``requests`` transport adapter that hands every request to an :class:`InProcessOkta`."""
 
@@ -93,6 +101,7 @@ class InProcessAdapter(requests.adapters.BaseAdapter):
         self.okta = okta
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # pylint: disable=too-many-arguments
+        self.timeout = timeout
         return self.okta.send(request, self)
 
     def close(self):
@@ -186,6 +195,10 @@ class InProcessOkta(object):
         req = core.Request(prepared.method, parts.path, parts.query, headers, body or b"", parts.netloc)
         outcome = self.sim.dispatch(req)
         call.seq = outcome.seq
+        if outcome.fault is not None and outcome.fault.slow and timeout_exceeded(outcome.fault.delay, adapter):
+            call.status = outcome.response.status
+            raise requests.exceptions.ReadTimeout(urllib3.exceptions.ReadTimeoutError(
+                None, prepared.url, "Read timed out. (read timeout=%s)" % adapter.timeout), request=prepared)
         if outcome.dropped:
             call.status = 0
             raise requests.exceptions.ConnectionError(urllib3.exceptions.ProtocolError(
@@ -272,6 +285,19 @@ class InProcessOkta(object):
     def drop(self, method, path, count=1):
         """Close the connection of matching requests without an answer."""
         return self.fault(method, path, count, drop=True)
+
+    def lose(self, method, path, count=1, **spec):
+        """Handle matching requests in full (the org changes), then close the connection without an answer."""
+        return self.fault(method, path, count, lost=True, **spec)
+
+    def slow(self, method, path, count=1, delay=120, **spec):
+        """Handle matching requests in full, then answer after ``delay`` seconds: later than the client's
+        timeout, so it gives up waiting (a read timeout)."""
+        return self.fault(method, path, count, slow=True, delay=delay, **spec)
+
+    def fault_log(self):
+        """Every request a fault met (see the control API's ``GET /faults/log``)."""
+        return self.sim.faults.log()
 
     def answer(self, method, path, body, status=200, count=1):
         """Answer matching requests with this body instead of the org's."""
@@ -417,9 +443,10 @@ class InProcessOkta(object):
         return self._seed("POST", "/__sim__/iam/resource-sets", body)
 
     def add_app(self, label, application_type="web", status="ACTIVE", client_id=None, token_endpoint_auth_method=None,
-                keys=(), client_secret=None, **settings):
+                keys=(), client_secret=None, profile=None, **settings):
         """An OIDC app created through the Apps API (``settings`` go to ``settings.oauthClient``; ``keys`` are
-        public JWKs). Web apps default to the platform callback and the authorization code grant."""
+        public JWKs; ``profile`` the app's profile object). Web apps default to the platform callback and the
+        authorization code grant."""
         oauth_settings = dict(application_type=application_type)
         if application_type == "web":
             oauth_settings.update(grant_types=["authorization_code"],
@@ -438,6 +465,8 @@ class InProcessOkta(object):
             credentials["client_secret"] = client_secret
         body = dict(name="oidc_client", label=label, signOnMode="OPENID_CONNECT",
                     credentials=dict(oauthClient=credentials), settings=dict(oauthClient=oauth_settings))
+        if profile is not None:
+            body["profile"] = profile
         return self._seed("POST", "/api/v1/apps", body, params=dict(activate="true" if status == "ACTIVE" else "false"))
 
     def add_grant(self, app_id, scope, issuer=None, status="ACTIVE"):

@@ -281,15 +281,34 @@ def test_app_options_are_mutually_exclusive(okta, app):
     assert kind == "fail" and "mutually exclusive" in result["msg"]
 
 
-def test_a_grant_whose_answer_is_lost_is_not_reported_as_nothing_changed(okta, app):
+def test_a_grant_dropped_before_okta_handled_it_is_read_back_then_sent_again(okta, app):
     okta.drop("POST", GRANTS % app["id"])
     kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"])
+    assert kind == "exit" and result["changed"] and result["added"] == ["okta.logs.read"]
+    # The outcome was unknown: the grants were read back (not made) before the grant was asked for again.
+    sent = [(c.method, c.path) for c in okta.requests if c.path.startswith(GRANTS % app["id"])]
+    assert sent[-3:] == [("POST", GRANTS % app["id"]), ("GET", GRANTS % app["id"]), ("POST", GRANTS % app["id"])]
+    assert okta.grants(app["id"]) == ["okta.logs.read"]
+
+
+def test_a_grant_whose_answer_is_lost_is_read_back_not_sent_again(okta, app):
+    okta.lose("POST", GRANTS % app["id"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read", "okta.users.read"])
+    assert kind == "exit" and result["added"] == ["okta.logs.read", "okta.users.read"]
+    posts = [c for c in okta.writes if c.method == "POST"]
+    assert [c.body["scopeId"] for c in posts] == ["okta.logs.read", "okta.users.read"]
+    assert okta.grants(app["id"]) == ["okta.logs.read", "okta.users.read"]
+
+
+def test_a_grant_that_keeps_failing_names_the_attempts_and_what_to_run(okta, app):
+    okta.fail("POST", GRANTS % app["id"], 503, count=10)
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read"], retries=2)
     assert kind == "fail"
-    assert "Nothing was changed" not in result["msg"]
-    assert "may or may not have been made" in result["msg"]
-    assert result["okta_error"]["kind"] == "connect"
-    # A write whose outcome is unknown is never simply sent again.
-    assert [(c.method, c.path) for c in okta.writes] == [("POST", GRANTS % app["id"])]
+    assert "asked 3 times" in result["msg"] and "change was not made" in result["msg"]
+    assert "HTTP 503" in result["msg"] and "E0000009" in result["msg"]
+    assert result["okta_error"]["status"] == 503 and result["okta_error"]["outcome_unknown"] is True
+    assert result["okta_error"]["attempts"] == 3 and result["okta_error"]["endpoint"] == GRANTS % app["id"]
+    assert okta.grants(app["id"]) == []
 
 
 def test_granting_needs_a_super_administrator(okta, app):
