@@ -12,7 +12,9 @@ from __future__ import annotations
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import CUSTOM, ROLE_TYPES, scopes_for
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, known_app
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import (
+    Principal,
     assign_role,
     client_principal,
     find_custom_role,
@@ -22,7 +24,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles
     user_principal,
 )
 
-APP_OPTIONS = ("app_id", "client_id", "label")
+APP_OPTIONS = ("app_id", "client_id", "label", "app")
 
 
 def validate_params(params):
@@ -53,7 +55,7 @@ def validate_params(params):
             raise OktaInputError("user applies only to principal=user; with principal=client give app_id, client_id "
                                  "or label.", "user")
         if len(app_given) != 1:
-            raise OktaInputError("principal=client needs exactly one of app_id, client_id or label to find the app%s."
+            raise OktaInputError("principal=client needs exactly one of app_id, client_id, label or app to find the app%s."
                                  % (" (got %s)" % ", ".join(app_given) if app_given else ""), "app_id")
     else:
         if app_given:
@@ -122,13 +124,20 @@ class AdminRoleEngine(OktaEngine):
         if role == CUSTOM:
             custom_role = find_custom_role(self.client, params["custom_role"])
             resource_set = find_resource_set(self.client, params["resource_set"])
-        if params["principal"] == "client":
+        new_app = False
+        if params["principal"] == "client" and params["app"] is not None:
+            # Given by the task that created or updated it: its client is known without reading the app.
+            app = known_app(params["app"])
+            principal = Principal("client", app_client_id(app), app.get("label"))
+            new_app = params["app"].get("created") is True
+        elif params["principal"] == "client":
             principal = client_principal(self.client, app_id=params["app_id"], client_id=params["client_id"],
                                          label=params["label"])
         else:
             principal = user_principal(self.client, params["user"])
         self.result["principal"] = principal.as_dict()
-        assignments = list_assignments(self.client, principal)
+        # An app created by the task that returned it holds no role yet.
+        assignments = [] if new_app else list_assignments(self.client, principal)
 
         own = "CLIENT" if principal.kind == "client" else "USER"
         if role == CUSTOM:
