@@ -49,13 +49,14 @@ def validate_params(params):
         if given:
             raise OktaInputError("%s applies only to role=CUSTOM, but role is %s." % (" and ".join(given), role),
                                  given[0])
-    app_given = [name for name in APP_OPTIONS if params[name]]
+    app_given = [name for name in APP_OPTIONS if params.get(name)]
     if params["principal"] == "client":
         if params["user"]:
             raise OktaInputError("user applies only to principal=user; with principal=client give app_id, client_id "
                                  "or label.", "user")
         if len(app_given) != 1:
-            raise OktaInputError("principal=client needs exactly one of app_id, client_id, label or app to find the app%s."
+            raise OktaInputError("principal=client needs exactly one of app_id, client_id or label (or app, a result of "
+                                 "okta_app_integration) to find the app%s."
                                  % (" (got %s)" % ", ".join(app_given) if app_given else ""), "app_id")
     else:
         if app_given:
@@ -125,7 +126,7 @@ class AdminRoleEngine(OktaEngine):
             custom_role = find_custom_role(self.client, params["custom_role"])
             resource_set = find_resource_set(self.client, params["resource_set"])
         new_app = False
-        if params["principal"] == "client" and params["app"] is not None:
+        if params["principal"] == "client" and params.get("app") is not None:
             # Given by the task that created or updated it: its client is known without reading the app.
             app = known_app(params["app"])
             principal = Principal("client", app_client_id(app), app.get("label"))
