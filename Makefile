@@ -38,7 +38,7 @@ MOLECULE_ARGS ?=
 ANSIBLE_TEST_TARGETS ?= okta_key_pair
 
 # The suites of `make test`, in order; conformance reads the exchange logs of the suites before it.
-SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check awx conformance
+SUITES := unit sim-test integration integration-ansible-test molecule sanity lint docs-lint build-check awx benchmark-smoke conformance
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
 SIM_SUITES := sim-test integration molecule awx
@@ -63,6 +63,10 @@ help:
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
+	@echo "make benchmark-smoke"
+	@echo "                  the benchmark (benchmarks/connection_bench.py) at N = 10 connections with a short rate-limit"
+	@echo "                  window: figures printed, not asserted, nothing written (python benchmarks/connection_bench.py"
+	@echo "                  alone runs the whole benchmark and writes docs/benchmarks.md)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
@@ -167,6 +171,9 @@ build-check: venv
 awx: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/awx,$(suite_log))
+
+benchmark-smoke: venv collection-link
+	python benchmarks/connection_bench.py --smoke
 
 conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }

@@ -17,7 +17,7 @@ b. N client credentials connections in one play (``playbooks/awx/connections.yml
 c. the same setup as a plain ``ansible.builtin.uri`` playbook (benchmarks/uri_baseline.yml).
 
 The figures are printed and written into docs/benchmarks.md between its FIGURES markers (``--no-write`` to
-leave the file alone). ``--smoke`` runs part b at N = 10 only with a short window and writes nothing (for
+leave the file alone). ``--smoke`` runs part b at N = 10 only with a short window, without hand-off files, and writes nothing (for
 ``make test``).
 """
 
@@ -239,7 +239,7 @@ def floor_seconds(per_bucket, limits, window, share=1.0):
     return worst, name
 
 
-def part_b(work, size, forks, window):
+def part_b(work, size, forks, window, handoff=True):
     limits = PROFILES['small']
     sim = Sim(work, '--rate-limit-profile', 'small', '--rate-limit-window', repr(window))
     try:
@@ -249,8 +249,9 @@ def part_b(work, size, forks, window):
             name = 'conn%03d' % index
             hosts[name] = {'okta_auth_type': 'client_credentials',
                            'okta_connection_label': 'Benchmark connection %03d' % index,
-                           'okta_private_key_path': os.path.join(work, 'keys-%d' % size, name + '.pem'),
-                           'okta_connection_output_file': os.path.join(work, 'out-%d' % size, name + '.json')}
+                           'okta_private_key_path': os.path.join(work, 'keys-%d' % size, name + '.pem')}
+            if handoff:
+                hosts[name]['okta_connection_output_file'] = os.path.join(work, 'out-%d' % size, name + '.json')
         os.makedirs(os.path.join(work, 'out-%d' % size), exist_ok=True)
         inventory = os.path.join(work, 'inventory-%d.json' % size)
         with open(inventory, 'w', encoding='utf-8') as handle:
@@ -392,7 +393,7 @@ def main(argv=None):
         baseline = None if args.skip_baseline else part_c(work)
         convergence = []
         for size in args.sizes:
-            row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale)
+            row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale, handoff=not args.smoke)
             convergence.append(row)
             print('N=%d: wall %.1f s, %d requests, %d answers 429, %d failures, floor %.1f s' % (
                 size, row['wall'], row['requests'], row['status_429'], row['failures'], row['floor']), flush=True)
