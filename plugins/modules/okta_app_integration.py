@@ -385,7 +385,7 @@ app:
       description:
         - JSON Web Keys (public keys) of the app.
         - Left out when the task neither manages the keys (O(public_keys)) nor uses C(private_key_jwt), and did not
-          create the app: the keys are then not read.
+          create the app; the keys are then not read.
       type: list
       elements: dict
       contains:
@@ -400,7 +400,7 @@ app:
       description:
         - IDs of the groups assigned to the app, sorted.
         - Left out when the task does not manage assignments (neither O(assign_groups) nor O(assign_everyone)) and
-          did not create the app: the assignments are then not read.
+          did not create the app; the assignments are then not read.
       type: list
       elements: str
       sample: [00g1a2b3c4d5e6f7g8h9]
@@ -408,7 +408,7 @@ app:
       description:
         - Whether this task created the app (in check mode, would create it). A new app has no scope grants and
           no admin roles, so M(identity.okta.okta_scopes) and M(identity.okta.okta_admin_role) given this RV(app)
-          in their O(identity.okta.okta_scopes#module:app) option do not read them.
+          in their C(app) option do not read them.
       type: bool
       sample: false
 client_id:

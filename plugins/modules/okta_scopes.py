@@ -31,8 +31,8 @@ options:
     type: str
   app:
     description:
-      - The app integration as M(identity.okta.okta_app_integration) returned it in the same play (its RV(
-        identity.okta.okta_app_integration#module:app) result), with at least C(id) and C(client_id).
+      - The app integration as M(identity.okta.okta_app_integration) returned it in the same play (its
+        RV(identity.okta.okta_app_integration#module:app) result), with at least C(id) and C(client_id).
       - The app is then not read again. When its C(created) member is V(true) (the app was created by that
         task), it has no grant yet, so the grants are not listed either.
       - Give only a result of the same run; an app that no longer exists makes the task fail when its grants are
