@@ -713,3 +713,29 @@ def test_exclusive_assignments_see_every_assigned_group_over_several_pages(okta,
     assert len(pages) >= 3  # six groups, two a page
     assert sorted(a.split()[-1] for a in result["actions"] if a.startswith("unassign group")) == sorted(ids[1:])
     assert okta.group_assignments(app_id) == [ids[0]]
+
+
+def test_service_app_requests_create_then_rerun(okta, run, private_pems):
+    """A created app is not read back; a re-run reads the app and its keys only (no assignments it never has)."""
+    mark = okta.mark()
+    created = run(label="Conn count", application_type="service", public_keys=[public_pem(private_pems[0])])
+    assert created["app"]["created"] is True
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("GET", "/api/v1/apps"), ("POST", "/api/v1/apps")]
+    assert created["app"]["public_keys"] == [dict(kid=k["kid"], status="ACTIVE") for k in okta.keys(created["app"]["id"])]
+    mark = okta.mark()
+    again = run(label="Conn count", application_type="service", public_keys=[public_pem(private_pems[0])])
+    assert again["changed"] is False and again["app"]["created"] is False
+    paths = [c.path for c in okta.since(mark)]
+    assert not any(path.endswith("/groups") for path in paths)
+    assert paths[-1] == "/api/v1/apps/%s/credentials/jwks" % created["app"]["id"]
+    assert "group_ids" not in again["app"]
+
+
+def test_web_app_keys_are_not_read_when_not_managed(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    mark = okta.mark()
+    again = web_app(run)
+    assert again["changed"] is False
+    assert not any("/credentials/jwks" in c.path for c in okta.since(mark))
+    assert "public_keys" not in again["app"]
+    assert okta.app(app_id)["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
