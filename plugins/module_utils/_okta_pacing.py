@@ -24,7 +24,8 @@ folder, for the others:
 Okta does not name its buckets in the headers, so the buckets are learned: requests are keyed by
 method and path (ids replaced by ``*``), and keys whose answers show the same limit and the same reset
 are taken as one bucket. Two buckets that happen to share both are paced together (a little slower than
-needed, never faster).
+needed, never faster). The first request of a key nobody has seen an answer for goes alone; the others of
+that key wait for its answer.
 
 Pacing never replaces the handling of ``429`` answers (waiting for the reset and retrying, in the
 client): other controllers, other tools and the Admin Console use the same buckets and do not share
@@ -142,9 +143,11 @@ class State(object):
         self.keys = dict(data.get("keys") or {})
         self.buckets = dict(data.get("buckets") or {})
         self.next_id = int(data.get("next_id") or 1)
+        self.probes = dict(data.get("probes") or {})
 
     def dump(self):
-        return {"version": STATE_VERSION, "keys": self.keys, "buckets": self.buckets, "next_id": self.next_id}
+        return {"version": STATE_VERSION, "keys": self.keys, "buckets": self.buckets, "next_id": self.next_id,
+                "probes": self.probes}
 
     def bucket_of(self, key):
         bucket_id = self.keys.get(key)
@@ -154,7 +157,12 @@ class State(object):
         """Take one request of the key's bucket. Returns 0 when taken, else the seconds to wait first."""
         _bucket_id, bucket = self.bucket_of(key)
         if bucket is None:
-            return 0.0  # nothing known yet: the first answer tells
+            # Nothing known of this key yet: one request goes first, and its answer tells the others (a play's
+            # forks all start with the same request).
+            if now - self.probes.get(key, -PENDING_SECONDS - 1.0) <= PENDING_SECONDS:
+                return PENDING_POLL
+            self.probes[key] = now
+            return 0.0
         if bucket.get("pending"):
             if now - bucket.get("pending_since", now) > PENDING_SECONDS:
                 bucket["pending"] = False  # the first answer of the window never came: start again
@@ -169,10 +177,17 @@ class State(object):
             return PENDING_POLL
         return max(0.01, bucket["reset"] - now)
 
+    def answered(self, key):
+        """An answer without rate-limit figures (or none) came for the key: its probe is over."""
+        self.probes.pop(key, None)
+
     def learn(self, key, limit, remaining, reset, now):
         """Take in what an answer said about the key's bucket."""
+        self.probes.pop(key, None)
         bucket_id, bucket = self.bucket_of(key)
         if bucket is not None and bucket["limit"] == limit:
+            if bucket.get("pending") and reset <= now:
+                return  # the answer of a request of the window before: the new window's reset is still unknown
             if bucket.get("pending"):
                 # The first answer of a new window: now its reset is known.
                 bucket.update(reset=reset, pending=False, remaining=min(bucket["remaining"], remaining))
@@ -212,6 +227,7 @@ class State(object):
         for bucket_id in old:
             del self.buckets[bucket_id]
         self.keys = dict((k, v) for k, v in self.keys.items() if v in self.buckets)
+        self.probes = dict((k, v) for k, v in self.probes.items() if now - v <= PENDING_SECONDS)
 
 
 class Pacer(object):
@@ -336,9 +352,11 @@ class Pacer(object):
         key, slot = ticket
         try:
             figures = rate_limit_headers(headers)
+            now = self.clock()
             if figures is not None:
-                now = self.clock()
                 self._with_state(lambda state: state.learn(key, figures[0], figures[1], figures[2], now))
+            else:
+                self._with_state(lambda state: state.answered(key))
         finally:
             if slot is not None:
                 os.close(slot)

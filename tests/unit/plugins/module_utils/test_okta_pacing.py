@@ -84,8 +84,6 @@ def test_keys_of_one_bucket_share_its_count(folder):
     one = pacer(folder, clock, reserve=20)
     one.after(one.before("GET", "/api/v1/apps"), headers(10, 5, 1010))
     one.after(one.before("POST", "/api/v1/apps"), headers(10, 4, 1010))   # same limit and reset: same bucket
-    for _ in range(2):
-        one.before("GET", "/api/v1/apps/0oa1/credentials/jwks")  # unknown key: no pacing yet
     one.before("POST", "/api/v1/apps")              # 4 -> 3
     one.before("GET", "/api/v1/apps")               # 3 -> 2 (the reserve)
     assert clock.sleeps == []
@@ -224,3 +222,31 @@ def test_bad_pacing_options_name_the_option(option, value):
     with pytest.raises(oc.OktaInputError) as err:
         oc.OktaClient(ORG, api_token="00aToken0123456789", **{option: value})
     assert err.value.option == option
+
+
+def test_first_request_of_an_unknown_key_goes_alone(folder):
+    clock = Clock()
+    first, second = pacer(folder, clock), pacer(folder, clock)
+    ticket = first.before("GET", "/api/v1/apps")     # nothing known: it goes, as a probe
+    second.before("GET", "/api/v1/apps")             # the same key waits for the probe's answer ...
+    assert clock.sleeps and set(clock.sleeps) == {pacing.PENDING_POLL}
+    del clock.sleeps[:]
+    first.after(ticket, headers(10, 9, clock.now + 60))
+    second.after(second.before("GET", "/api/v1/apps"), headers(10, 8, clock.now + 60))
+    assert clock.sleeps == []                        # ... and goes at once after it
+    first.after(first.before("GET", "/api/v1/users/me"), None)   # an answer without figures ends the probe too
+    second.before("GET", "/api/v1/users/me")
+    assert clock.sleeps == []
+
+
+def test_late_answer_of_the_window_before_does_not_end_a_new_window(folder):
+    clock = Clock()
+    one = pacer(folder, clock, reserve=20)
+    one.after(one.before("GET", "/api/v1/apps"), headers(10, 0, 990))   # window over
+    ticket = one.before("GET", "/api/v1/apps")       # new window, reset unknown
+    one.after(ticket, headers(10, 0, 995))           # an answer about an older window
+    for _ in range(7):
+        one.before("GET", "/api/v1/apps")            # 8 of 10 in all for this window, still shared
+    assert clock.sleeps == []
+    one.before("GET", "/api/v1/apps")
+    assert clock.sleeps and clock.sleeps[0] == pytest.approx(pacing.PENDING_POLL)
