@@ -388,10 +388,24 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix='okta-bench-', dir=os.path.join(ROOT, 'tests', 'output') if os.path.isdir(
         os.path.join(ROOT, 'tests', 'output')) else None)
     os.chmod(work, 0o700)
+    def publish(final):
+        # Written after every part, so that an interrupted long run keeps what it measured.
+        text = report(info, setup_rows, startup, baseline, convergence, args.window_scale)
+        if final:
+            print(text)
+        if not args.no_write:
+            write_doc(text if final else text + '\n\n(Run in progress: the parts not shown were not measured.)')
+            if final:
+                print('written to %s' % os.path.relpath(DOC, ROOT))
+
+    setup_rows, startup, baseline, convergence = [], None, None, []
     try:
-        setup_rows, startup = ([], None) if args.skip_setup else part_a(work)
-        baseline = None if args.skip_baseline else part_c(work)
-        convergence = []
+        if not args.skip_setup:
+            setup_rows, startup = part_a(work)
+            publish(False)
+        if not args.skip_baseline:
+            baseline = part_c(work)
+            publish(False)
         for size in args.sizes:
             row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale, handoff=not args.smoke)
             convergence.append(row)
@@ -399,11 +413,9 @@ def main(argv=None):
                 size, row['wall'], row['requests'], row['status_429'], row['failures'], row['floor']), flush=True)
             if row['failures']:
                 print(row['tail'], file=sys.stderr)
-        text = report(info, setup_rows, startup, baseline, convergence, args.window_scale)
-        print(text)
-        if not args.no_write:
-            write_doc(text)
-            print('written to %s' % os.path.relpath(DOC, ROOT))
+            if size != args.sizes[-1]:
+                publish(False)
+        publish(True)
         return 1 if any(row['failures'] for row in convergence) else 0
     finally:
         if not args.keep:
