@@ -326,8 +326,9 @@ def report(info, setup_rows, startup, baseline, convergence, window_scale):
         out.append('')
         out.append('| requests | writes | wall (s) | Okta time (s) | module tasks |')
         out.append('| ---: | ---: | ---: | ---: | ---: |')
-        out.append('| %d | %d | %.1f | %.2f | %d |' % (baseline['requests'], baseline['writes'], baseline['wall'],
-                                                     baseline['okta_seconds'], baseline['module_tasks']))
+        out.append('| %d | %d | %.1f | %.2f | %d |' % (
+            baseline['requests'], baseline['writes'], baseline['wall'], baseline['okta_seconds'],
+            baseline['module_tasks']))
         out.append('')
         if setup_rows:
             out.append('| auth type | first setup wall (s) | baseline / setup | requests (baseline %d) |'
@@ -335,8 +336,8 @@ def report(info, setup_rows, startup, baseline, convergence, window_scale):
             out.append('| --- | ---: | ---: | ---: |')
             for row in setup_rows:
                 if row['run'] == 'first':
-                    out.append('| %s | %.1f | %.2fx | %d |' % (row['auth'], row['wall'], baseline['wall'] / row['wall'],
-                                                             row['requests']))
+                    out.append('| %s | %.1f | %.2fx | %d |' % (
+                        row['auth'], row['wall'], baseline['wall'] / row['wall'], row['requests']))
             out.append('')
     if convergence:
         window = convergence[0]['window']
@@ -388,6 +389,7 @@ def main(argv=None):
     work = tempfile.mkdtemp(prefix='okta-bench-', dir=os.path.join(ROOT, 'tests', 'output') if os.path.isdir(
         os.path.join(ROOT, 'tests', 'output')) else None)
     os.chmod(work, 0o700)
+
     def publish(final):
         # Written after every part, so that an interrupted long run keeps what it measured.
         text = report(info, setup_rows, startup, baseline, convergence, args.window_scale)
