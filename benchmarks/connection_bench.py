@@ -122,7 +122,8 @@ class Sim:
 
 def playbook(env, work, path, inventory, extra=None, forks=None):
     """Run ansible-playbook; return (rc, wall seconds, output, task records)."""
-    task_log = tempfile.mktemp(prefix='tasks-', suffix='.jsonl', dir=work)
+    handle, task_log = tempfile.mkstemp(prefix='tasks-', suffix='.jsonl', dir=work)
+    os.close(handle)
     env = dict(env, BENCH_TASK_LOG=task_log)
     command = [ansible_tool('ansible-playbook'), '-i', inventory, path]
     for key, value in (extra or {}).items():
@@ -267,7 +268,7 @@ def part_b(work, size, forks, window, handoff=True):
             bucket = sim_core.bucket_for(entry['path'], entry['method'])
             per_bucket[bucket] = per_bucket.get(bucket, 0) + 1
     floor, tightest = floor_seconds(per_bucket, limits, window)
-    floor_reserve, _ = floor_seconds(per_bucket, limits, window, share=1.0 - RESERVE)
+    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=1.0 - RESERVE)
     failures = failed_hosts(output)
     if rc != 0 and not failures:
         failures = ['(ansible-playbook exit code %d)' % rc]

@@ -106,7 +106,7 @@ def test_a_new_window_is_shared_until_its_first_answer(folder):
     clock = Clock()
     first, second = pacer(folder, clock, reserve=20), pacer(folder, clock, reserve=20)
     first.after(first.before("GET", "/api/v1/apps"), headers(10, 0, 990))
-    for _ in range(8):                              # 8 of 10 for the processes, before any answer came
+    for dummy in range(8):                              # 8 of 10 for the processes, before any answer came
         second.before("GET", "/api/v1/apps")
     assert clock.sleeps == []
     first.before("GET", "/api/v1/apps")             # the 9th waits for the first answer of the window
@@ -135,11 +135,11 @@ def test_threads_as_processes_never_exceed_the_share(folder):
 
     def worker():
         one = pacing.Pacer(ORG, state_dir=str(folder))
-        for _ in range(6):
+        for dummy in range(6):
             ticket = one.before("GET", "/api/v1/apps")
             one.after(ticket, answer())
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
+    threads = [threading.Thread(target=worker) for dummy in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -245,7 +245,7 @@ def test_late_answer_of_the_window_before_does_not_end_a_new_window(folder):
     one.after(one.before("GET", "/api/v1/apps"), headers(10, 0, 990))   # window over
     ticket = one.before("GET", "/api/v1/apps")       # new window, reset unknown
     one.after(ticket, headers(10, 0, 995))           # an answer about an older window
-    for _ in range(7):
+    for dummy in range(7):
         one.before("GET", "/api/v1/apps")            # 8 of 10 in all for this window, still shared
     assert clock.sleeps == []
     one.before("GET", "/api/v1/apps")
