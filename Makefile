@@ -41,7 +41,7 @@ RELIABILITY_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check conformance
+SUITES := reliability integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
@@ -69,6 +69,10 @@ help:
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
 	@echo "make reliability  fault matrix of the roles (every write x lost/slow/dropped answers, 429, 5xx) and"
 	@echo "                  concurrency runs, against one simulator (tests/reliability/run.py; RELIABILITY_ARGS=--full)"
+	@echo "make benchmark-smoke"
+	@echo "                  the benchmark (benchmarks/connection_bench.py) at N = 10 connections with a short rate-limit"
+	@echo "                  window: figures printed, not asserted, nothing written (python benchmarks/connection_bench.py"
+	@echo "                  alone runs the whole benchmark and writes docs/benchmarks.md)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
@@ -163,6 +167,9 @@ awx: venv collection-link
 reliability: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(suite_log) python tests/reliability/run.py $(RELIABILITY_ARGS)
+
+benchmark-smoke: venv collection-link
+	python benchmarks/connection_bench.py --smoke
 
 conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }

@@ -72,10 +72,31 @@ options:
         after a server error or a dropped connection.
     type: int
     default: 5
+  rate_limit_reserve:
+    description:
+      - Share of each Okta rate-limit bucket, in percent, that the modules leave free for the org's other traffic
+        (other integrations, the Admin Console, other automation). A request waits for the bucket's reset when
+        no more than this share is left, as the C(X-Rate-Limit-*) headers of the answers tell.
+      - The module processes of one controller share what they learn about the buckets (a state file per org in a
+        private folder, E(OKTA_RATE_LIMIT_STATE_DIR) or else the user's runtime or cache folder), so that the
+        forks of a play together stay under the limit. V(0) uses the whole bucket.
+      - If not set, the value of the E(OKTA_RATE_LIMIT_RESERVE) environment variable is used.
+    type: int
+    default: 20
+  rate_limit_concurrency:
+    description:
+      - The most Okta API requests in flight at a time per org, across the module processes of the controller.
+      - If not set, the value of the E(OKTA_RATE_LIMIT_CONCURRENCY) environment variable is used.
+    type: int
+    default: 10
 notes:
   - Exactly one authentication method must be given, O(api_token) or O(auth_client_id) with O(auth_private_key),
     directly, through the environment variables above, or with C(module_defaults) for the
     C(group/identity.okta.okta) action group.
+  - >-
+    Okta's rate limits are shared by everything that uses the org. The modules pace their requests by the
+    C(X-Rate-Limit-*) headers (see O(rate_limit_reserve)) and still wait and retry after a C(429) answer, which
+    other controllers, whose requests these modules do not see, can cause.
   - >-
     Requires the C(requests), C(PyJWT) and C(cryptography) Python libraries on the host that runs the module
     (usually the controller, with C(delegate_to: localhost)).

@@ -14,7 +14,9 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import
 SUPER_ADMIN = "SUPER_ADMIN"
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, known_app
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import (
+    Principal,
     assign_role,
     client_principal,
     find_custom_role,
@@ -24,7 +26,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles
     user_principal,
 )
 
-APP_OPTIONS = ("app_id", "client_id", "label")
+APP_OPTIONS = ("app_id", "client_id", "label", "app")
 
 
 def validate_params(params):
@@ -49,13 +51,14 @@ def validate_params(params):
         if given:
             raise OktaInputError("%s applies only to role=CUSTOM, but role is %s." % (" and ".join(given), role),
                                  given[0])
-    app_given = [name for name in APP_OPTIONS if params[name]]
+    app_given = [name for name in APP_OPTIONS if params.get(name)]
     if params["principal"] == "client":
         if params["user"]:
             raise OktaInputError("user applies only to principal=user; with principal=client give app_id, client_id "
                                  "or label.", "user")
         if len(app_given) != 1:
-            raise OktaInputError("principal=client needs exactly one of app_id, client_id or label to find the app%s."
+            raise OktaInputError("principal=client needs exactly one of app_id, client_id or label (or app, a result of "
+                                 "okta_app_integration) to find the app%s."
                                  % (" (got %s)" % ", ".join(app_given) if app_given else ""), "app_id")
     else:
         if app_given:
@@ -138,13 +141,20 @@ class AdminRoleEngine(OktaEngine):
         if role == CUSTOM:
             custom_role = find_custom_role(self.client, params["custom_role"])
             resource_set = find_resource_set(self.client, params["resource_set"])
-        if params["principal"] == "client":
+        new_app = False
+        if params["principal"] == "client" and params.get("app") is not None:
+            # Given by the task that created or updated it: its client is known without reading the app.
+            app = known_app(params["app"])
+            principal = Principal("client", app_client_id(app), app.get("label"))
+            new_app = params["app"].get("created") is True
+        elif params["principal"] == "client":
             principal = client_principal(self.client, app_id=params["app_id"], client_id=params["client_id"],
                                          label=params["label"])
         else:
             principal = user_principal(self.client, params["user"])
         self.result["principal"] = principal.as_dict()
-        assignments = list_assignments(self.client, principal)
+        # An app created by the task that returned it holds no role yet.
+        assignments = [] if new_app else list_assignments(self.client, principal)
 
         own = "CLIENT" if principal.kind == "client" else "USER"
         if role == CUSTOM:

@@ -296,6 +296,14 @@ def plan_groups(client, params, current_ids):
     return add, remove
 
 
+def created_keys(app, sent):
+    """The keys of an app just created, from Okta's answer (``settings.oauthClient.jwks``), else the keys sent."""
+    keys = ((((app.get("settings") or {}).get("oauthClient") or {}).get("jwks") or {}).get("keys"))
+    if isinstance(keys, list):
+        return [key for key in keys if isinstance(key, dict)]
+    return [dict(kid=jwk.get("kid"), status="ACTIVE") for jwk in sent or []]
+
+
 # --------------------------------------------------------------------------------------------
 # Engine
 # --------------------------------------------------------------------------------------------
@@ -328,24 +336,39 @@ class AppIntegrationEngine(OktaEngine):
     def done_text(self):
         return ", ".join(self.done)
 
-    def finish(self, changed, app, client_id, before, after):
+    def finish(self, changed, app, client_id, before, after, created=False):
+        # ``created`` tells the next tasks that the app is new (no grants, no admin roles yet), so that they
+        # need not read them; it is not part of the diff.
+        app = dict(app, created=created) if app else app
         self.result.update(changed=changed, app=app, client_id=client_id or "")
         if self.diff_mode:
             self.result["diff"] = dict(before=before, after=after)
         return self.result
 
     def result_view(self, app, keys, group_ids):
+        """The app as the result shows it; keys or groups that were not read (None) are left out."""
         view = app_view(app) if app else {}
         if view:
-            view["public_keys"] = [dict(kid=k.get("kid"), status=k.get("status")) for k in keys]
-            view["group_ids"] = sorted(group_ids)
+            if keys is not None:
+                view["public_keys"] = [dict(kid=k.get("kid"), status=k.get("status")) for k in keys]
+            if group_ids is not None:
+                view["group_ids"] = sorted(group_ids)
         return view
 
-    def read_state(self, app_id):
+    def keys_matter(self, desired_keys, *methods):
+        """Whether the app's keys must be read: keys are managed, or the app authenticates with them."""
+        return desired_keys is not None or "private_key_jwt" in methods
+
+    def assignments_matter(self):
+        """Whether the group assignments must be read: only when this task manages them."""
+        return self.params["assign_groups"] is not None or self.params["assign_everyone"] is not None
+
+    def read_state(self, app_id, keys=True, groups=True):
         app = get_app(self.client, app_id)
         if app is None:
             raise OktaLookupError("The app %s disappeared while it was being changed." % app_id)
-        return app, list_jwks(self.client, app_id), list_assigned_group_ids(self.client, app_id)
+        return (app, list_jwks(self.client, app_id) if keys else None,
+                list_assigned_group_ids(self.client, app_id) if groups else None)
 
     # ---------------------------------------------------------------- run
 
@@ -438,7 +461,7 @@ class AppIntegrationEngine(OktaEngine):
         planned["group_ids"] = sorted(group_add)
         self.check_caller()
         if self.check_mode:
-            return self.finish(True, planned, params["client_id"] or "", {}, planned)
+            return self.finish(True, planned, params["client_id"] or "", {}, planned, created=True)
 
         in_body = desired_keys if view["token_endpoint_auth_method"] == "private_key_jwt" else None
         body = build_create_body(fields, jwks=in_body, client_id=params["client_id"])
@@ -456,13 +479,20 @@ class AppIntegrationEngine(OktaEngine):
         if secret:
             self.issued(secret)
         # Keys sent in the create body are there already; any other listed key is added now.
-        add, activate, _remove, _after = plan_keys(list_jwks(self.client, app_id), desired_keys or [], False)
-        self.add_keys(app_id, add, activate)
+        wrote_keys = False
+        if desired_keys and not in_body:
+            add, activate, _remove, _after = plan_keys(list_jwks(self.client, app_id), desired_keys, False)
+            wrote_keys = self.add_keys(app_id, add, activate)
         for group_id in group_add:
             self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
-        app, keys, group_ids = self.read_state(app_id)
+        if wrote_keys or not isinstance(created.get("settings"), dict):
+            app, keys, group_ids = self.read_state(app_id)
+        else:
+            # The answer to the creation is the new app: reading it back would only repeat it. Its keys are the
+            # ones of the body (Okta shows them in the app), its groups the ones just assigned.
+            app, keys, group_ids = created, created_keys(created, in_body), group_add
         after = self.result_view(app, keys, group_ids)
-        return self.finish(True, after, after["client_id"], {}, after)
+        return self.finish(True, after, after["client_id"], {}, after, created=True)
 
     def older_twin(self, created):
         """After creating: look again by label and marker. When another run created an app with the same label
@@ -505,19 +535,23 @@ class AppIntegrationEngine(OktaEngine):
                 % (current["label"], current["id"], current["application_type"], params["application_type"]),
                 "application_type")
         app_id = app["id"]
-        existing_keys = list_jwks(self.client, app_id)
-        current_groups = list_assigned_group_ids(self.client, app_id)
+        # Keys are read only when they matter, group assignments only when this task manages them: a no-op run
+        # of a service app sends no request for assignments it never has.
+        read_keys = self.keys_matter(desired_keys, current["token_endpoint_auth_method"],
+                                     params["token_endpoint_auth_method"])
+        existing_keys = list_jwks(self.client, app_id) if read_keys else None
+        current_groups = list_assigned_group_ids(self.client, app_id) if self.assignments_matter() else None
         before = self.result_view(app, existing_keys, current_groups)
 
         fields = desired_fields(params, current, by_label)
         changed_fields = differing_fields(current, fields)
         target = dict(current)
         target.update((name, fields[name]) for name in changed_fields)
-        add, activate, remove, keys_after = plan_keys(existing_keys, desired_keys, params["exclusive_keys"])
+        add, activate, remove, keys_after = plan_keys(existing_keys or [], desired_keys, params["exclusive_keys"])
         rotating = bool(params["rotate_client_secret"])
         jwks_uri = bool(((app.get("settings") or {}).get("oauthClient") or {}).get("jwks_uri"))
         check_target(target, params, keys_after, rotating, jwks_uri=jwks_uri)
-        group_add, group_remove = plan_groups(self.client, params, current_groups)
+        group_add, group_remove = plan_groups(self.client, params, current_groups or [])
         status = params["status"] or current["status"]
         secrets_plan = self.plan_secrets(app_id, current, rotating)
 
@@ -537,8 +571,10 @@ class AppIntegrationEngine(OktaEngine):
 
         planned = dict(target)
         planned["status"] = status
-        planned["public_keys"] = keys_after
-        planned["group_ids"] = sorted([g for g in current_groups if g not in group_remove] + group_add)
+        if existing_keys is not None:
+            planned["public_keys"] = keys_after
+        if current_groups is not None:
+            planned["group_ids"] = sorted([g for g in current_groups if g not in group_remove] + group_add)
         self.check_caller()
         if self.check_mode or not changed:
             return self.finish(changed, planned, current["client_id"], before, planned)
@@ -567,7 +603,7 @@ class AppIntegrationEngine(OktaEngine):
             self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
         for group_id in group_remove:
             self.write("unassigned group %s" % group_id, unassign_group, app_id, group_id)
-        app, keys, group_ids = self.read_state(app_id)
+        app, keys, group_ids = self.read_state(app_id, read_keys or bool(add), current_groups is not None)
         after = self.result_view(app, keys, group_ids)
         return self.finish(True, after, after["client_id"], before, after)
 

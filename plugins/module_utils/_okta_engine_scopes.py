@@ -18,6 +18,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     app_client_id,
     app_summary,
     describe_app,
+    known_app,
     require_app,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_grants import (
@@ -85,13 +86,20 @@ class ScopesEngine(OktaEngine):
     def run(self):
         self.validate()
         params = self.params
-        app = require_app(self.client, app_id=params["app_id"], client_id=params["client_id"], label=params["label"])
+        if params["app"] is not None:
+            # Given by the task that created or updated it: not read again.
+            app = known_app(params["app"])
+        else:
+            app = require_app(self.client, app_id=params["app_id"], client_id=params["client_id"], label=params["label"])
         self.result["app"] = app_summary(app)
         if not app_client_id(app):
             raise OktaInputError(
                 "App %s is not an OAuth 2.0 app (sign-on mode %s): Okta API scopes can only be granted to OpenID "
                 "Connect and API service apps." % (describe_app(app), app.get("signOnMode")), "label")
-        current = grants_by_scope(list_grants(self.client, app["id"]))
+        if params["app"] is not None and params["app"].get("created") is True:
+            current = {}  # created by the task that returned it: nothing is granted yet
+        else:
+            current = grants_by_scope(list_grants(self.client, app["id"]))
         to_add, to_remove = plan_changes(current, self.wanted, params["state"], params["exclusive"])
         granted = set(current)
         final = (granted | set(to_add)) - set(to_remove)

@@ -45,6 +45,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import
     roles_text,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import caller_assignments
+from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import DEFAULT_CONCURRENCY, DEFAULT_RESERVE
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import (
     REQUESTS_IMPORT_ERROR,
     OktaClient,
@@ -65,6 +66,9 @@ def okta_argument_spec():
         ca_path=dict(type="path", fallback=(env_fallback, ["OKTA_CA_PATH"])),
         timeout=dict(type="int", default=30),
         retries=dict(type="int", default=5),
+        rate_limit_reserve=dict(type="int", default=DEFAULT_RESERVE, fallback=(env_fallback, ["OKTA_RATE_LIMIT_RESERVE"])),
+        rate_limit_concurrency=dict(type="int", default=DEFAULT_CONCURRENCY,
+                                    fallback=(env_fallback, ["OKTA_RATE_LIMIT_CONCURRENCY"])),
     )
 
 
@@ -86,6 +90,8 @@ def transport_kwargs(params):
         ca_path=params.get("ca_path"),
         timeout=params.get("timeout"),
         retries=params.get("retries"),
+        rate_limit_reserve=params.get("rate_limit_reserve"),
+        rate_limit_concurrency=params.get("rate_limit_concurrency"),
     )
 
 

@@ -123,6 +123,25 @@ def describe_app(app):
     return "'%s' (%s)" % (app.get("label"), app.get("id"))
 
 
+def known_app(value, option="app"):
+    """An app as an earlier task returned it (``id``, ``client_id``, ``label``), in the shape of an Okta app.
+
+    Raises OktaInputError naming ``option`` when ``id`` or ``client_id`` is missing.
+    """
+    if not isinstance(value, dict):
+        raise OktaInputError("%s must be the app result of identity.okta.okta_app_integration (a dictionary)." % option,
+                             option)
+    missing = [name for name in ("id", "client_id") if not isinstance(value.get(name), str) or not value[name].strip()]
+    if missing:
+        raise OktaInputError("%s: %s missing; give the app result of identity.okta.okta_app_integration (a real run, "
+                             "not one that check mode plans to create)." % (option, " and ".join(missing)), option)
+    if value["id"] == "check_mode_placeholder":
+        raise OktaInputError("%s is an app that check mode only plans to create; it does not exist yet." % option,
+                             option)
+    return {"id": value["id"], "label": value.get("label"), "status": value.get("status"),
+            "signOnMode": "OPENID_CONNECT", "credentials": {"oauthClient": {"client_id": value["client_id"]}}}
+
+
 def app_summary(app):
     return dict(id=app.get("id"), label=app.get("label"), client_id=app_client_id(app))
 

@@ -7,7 +7,7 @@
 * domain handling (:func:`normalize_okta_domain`);
 * :class:`OktaClient`: a ``requests.Session`` with TLS settings, timeouts, a User-Agent, retries
   with backoff for faults, waiting on ``429`` until ``X-Rate-Limit-Reset``, pacing by rate-limit
-  bucket, and ``Link`` pagination;
+  bucket (shared by the processes of the controller: ``_okta_pacing``), and ``Link`` pagination;
 * authentication: an SSWS API token, or OAuth 2.0 client credentials with a ``private_key_jwt``
   client assertion, with DPoP proofs when the org asks for them (signing lives in
   ``_okta_credentials``).
@@ -40,6 +40,11 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_credentials im
     check_secret_value,
     client_credentials_form,
     load_private_key,
+)
+from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import (
+    MAX_CONCURRENCY,
+    MAX_RESERVE,
+    Pacer,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
     OktaApiError,
@@ -223,7 +228,8 @@ class OktaClient(object):
 
     def __init__(self, okta_domain, api_token=None, client_id=None, private_key=None, private_key_id=None,
                  scopes=None, validate_certs=True, ca_path=None, timeout=30, retries=5,
-                 max_rate_limit_wait=90.0, backoff_base=0.5, backoff_max=10.0, session=None, sleep=None):
+                 max_rate_limit_wait=90.0, backoff_base=0.5, backoff_max=10.0, session=None, sleep=None,
+                 rate_limit_reserve=None, rate_limit_concurrency=None):
         if REQUESTS_IMPORT_ERROR:
             raise OktaInputError("The requests Python library is required (pip install requests).")
         self.host, self.org_url = normalize_okta_domain(okta_domain)
@@ -241,6 +247,14 @@ class OktaClient(object):
         self.request_count = 0
         self.rate_limits = RateLimitTracker()
         self.session = session or requests.Session()
+        # Pacing shared with the other processes of the controller (_okta_pacing): every request of this client
+        # goes through the session's request(), which waits its turn and records what the answer says.
+        self.pacer = Pacer(self.host, sleep=self.sleep,
+                           reserve=None if rate_limit_reserve is None else check_number(
+                               rate_limit_reserve, "rate_limit_reserve", 0, MAX_RESERVE),
+                           concurrency=None if rate_limit_concurrency is None else check_number(
+                               rate_limit_concurrency, "rate_limit_concurrency", 1, MAX_CONCURRENCY))
+        self.session.request = self.pacer.paced(self.session.request)
         self.session.headers["User-Agent"] = "%s-ansible/%s python-requests/%s" % (
             COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
         self.session.headers["Accept"] = "application/json"

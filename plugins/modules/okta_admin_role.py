@@ -27,7 +27,7 @@ options:
   principal:
     description:
       - Who receives the role.
-      - V(client) is the OAuth 2.0 client of the app given by O(app_id), O(client_id) or O(label).
+      - V(client) is the OAuth 2.0 client of the app given by O(app_id), O(client_id), O(label) or O(app).
       - V(user) is the user given by O(user).
     type: str
     choices: [client, user]
@@ -35,8 +35,17 @@ options:
   app_id:
     description:
       - ID of the app integration whose OAuth 2.0 client receives the role (V(0oa...)).
-      - With O(principal=client), exactly one of O(app_id), O(client_id) and O(label) is required.
+      - With O(principal=client), exactly one of O(app_id), O(client_id), O(label) and O(app) is required.
     type: str
+  app:
+    description:
+      - The app integration as M(identity.okta.okta_app_integration) returned it in the same play (its
+        RV(identity.okta.okta_app_integration#module:app) result), with at least C(id) and C(client_id).
+      - The app is then not read again to find its client. When its C(created) member is V(true) (the app was
+        created by that task), it holds no admin role yet, so its role assignments are not listed either.
+      - Give only a result of the same run; an app that no longer exists makes the task fail when its roles are
+        read or changed.
+    type: dict
   client_id:
     description:
       - OAuth 2.0 client ID of the app integration.
@@ -309,6 +318,7 @@ def main():
         app_id=dict(type="str"),
         client_id=dict(type="str"),
         label=dict(type="str"),
+        app=dict(type="dict"),
         user=dict(type="str"),
         role=dict(type="str", default="READ_ONLY_ADMIN"),
         custom_role=dict(type="str"),

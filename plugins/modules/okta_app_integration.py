@@ -394,7 +394,10 @@ app:
       type: bool
       sample: false
     public_keys:
-      description: JSON Web Keys (public keys) of the app.
+      description:
+        - JSON Web Keys (public keys) of the app.
+        - Left out when the task neither manages the keys (O(public_keys)) nor uses C(private_key_jwt), and did not
+          create the app; the keys are then not read.
       type: list
       elements: dict
       contains:
@@ -406,10 +409,20 @@ app:
           type: str
       sample: [{kid: 6d8TXc0hA3aT0fc4K7XtYGIlzV55kMwBsp1qX2FW1tw, status: ACTIVE}]
     group_ids:
-      description: IDs of the groups assigned to the app, sorted.
+      description:
+        - IDs of the groups assigned to the app, sorted.
+        - Left out when the task does not manage assignments (neither O(assign_groups) nor O(assign_everyone)) and
+          did not create the app; the assignments are then not read.
       type: list
       elements: str
       sample: [00g1a2b3c4d5e6f7g8h9]
+    created:
+      description:
+        - Whether this task created the app (in check mode, would create it). A new app has no scope grants and
+          no admin roles, so M(identity.okta.okta_scopes) and M(identity.okta.okta_admin_role) given this RV(app)
+          in their C(app) option do not read them.
+      type: bool
+      sample: false
 client_id:
   description: OAuth 2.0 client ID of the app. Empty after O(state=absent) and for an app that check mode would create.
   returned: always

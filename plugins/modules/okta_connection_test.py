@@ -109,6 +109,21 @@ options:
       - Used with O(auth_type=authorization_code) in the client authentication probe and, with management credentials,
         checked against the app's registered redirect URIs.
     type: str
+  app:
+    description:
+      - With O(auth_type=authorization_code), the app integration as M(identity.okta.okta_app_integration) returned
+        it in the same play (its RV(identity.okta.okta_app_integration#module:app) result, whose C(client_id) must
+        be O(client_id)).
+      - The configuration checks (grant types, redirect URI, DPoP) then use it instead of reading the app with the
+        management credentials. Give only a result of the same run.
+    type: dict
+  granted_scopes:
+    description:
+      - With O(auth_type=authorization_code), the Okta API scopes granted to the app as M(identity.okta.okta_scopes)
+        returned them in the same play (its RV(identity.okta.okta_scopes#module:granted) result).
+      - The scope check then uses them instead of listing the grants with the management credentials.
+    type: list
+    elements: str
   required_roles:
     description:
       - With O(auth_type=api_key), the admin roles of which the token owner must hold at least one.
@@ -368,6 +383,8 @@ def main():
             api_key=dict(type="str", no_log=True),
             scopes=dict(type="list", elements="str"),
             redirect_uri=dict(type="str"),
+            app=dict(type="dict"),
+            granted_scopes=dict(type="list", elements="str"),
             required_roles=dict(type="list", elements="str", default=list(DEFAULT_REQUIRED_ROLES)),
             fail_on_error=dict(type="bool", default=True),
         ),

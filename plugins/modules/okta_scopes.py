@@ -14,7 +14,8 @@ description:
   - Grants Okta API scopes (for example V(okta.logs.read)) to an OAuth 2.0 app integration, or revokes them,
     through the app's scope consent grants (C(/api/v1/apps/{appId}/grants)). This is what the B(Okta API Scopes)
     tab of an app does in the Admin Console.
-  - The app is found by O(app_id), O(client_id) or its exact O(label).
+  - The app is found by O(app_id), O(client_id) or its exact O(label), or given by O(app) as an earlier task
+    returned it.
   - Scope names are not checked against a fixed list, since Okta adds scopes over time; Okta itself rejects an
     unknown scope, and its error text is reported.
   - The OpenID Connect scopes V(openid), V(profile), V(email), V(address), V(phone), V(offline_access) and
@@ -26,8 +27,17 @@ options:
   app_id:
     description:
       - ID of the app integration (V(0oa...)).
-      - Exactly one of O(app_id), O(client_id) and O(label) is required.
+      - Exactly one of O(app_id), O(client_id), O(label) and O(app) is required.
     type: str
+  app:
+    description:
+      - The app integration as M(identity.okta.okta_app_integration) returned it in the same play (its
+        RV(identity.okta.okta_app_integration#module:app) result), with at least C(id) and C(client_id).
+      - The app is then not read again. When its C(created) member is V(true) (the app was created by that
+        task), it has no grant yet, so the grants are not listed either.
+      - Give only a result of the same run; an app that no longer exists makes the task fail when its grants are
+        read or changed.
+    type: dict
   client_id:
     description:
       - OAuth 2.0 client ID of the app integration.
@@ -251,13 +261,14 @@ def main():
             app_id=dict(type="str"),
             client_id=dict(type="str"),
             label=dict(type="str"),
+            app=dict(type="dict"),
             scopes=dict(type="list", elements="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             exclusive=dict(type="bool", default=False),
             issuer=dict(type="str"),
         ),
-        mutually_exclusive=[("app_id", "client_id", "label")],
-        required_one_of=[("app_id", "client_id", "label")],
+        mutually_exclusive=[("app_id", "client_id", "label", "app")],
+        required_one_of=[("app_id", "client_id", "label", "app")],
     )
     module.run(ScopesEngine)
 

@@ -171,7 +171,8 @@ def main() -> int:
     parser.add_argument('targets', nargs='*', metavar='TARGET', help='target names to run (default: all)')
     parser.add_argument('-v', '--verbose', action='count', default=0, help='passed on to ansible-playbook')
     parser.add_argument('-j', '--jobs', type=int, default=1, help='targets run at a time, each with its own simulator (default: %(default)s)')
-    parser.add_argument('--timeout', type=float, default=900, help='seconds allowed per target (default: %(default)s)')
+    parser.add_argument('--timeout', type=float, default=2700,
+                        help='seconds allowed per target, a guard against a hung run (default: %(default)s)')
     parser.add_argument('--list', action='store_true', help='list the targets and exit')
     args = parser.parse_args()
 

@@ -149,15 +149,21 @@ class Simulator:
             self._seq += 1
             return self._seq
 
-    def record(self, seq, req, status, exchange):
-        """Append to the request log and, when enabled, to the exchange log."""
+    def record(self, seq, req, status, exchange, started=None):
+        """Append to the request log and, when enabled, to the exchange log.
+
+        ``started`` is the ``time.monotonic()`` at which the pipeline took the request: the log entry's
+        ``duration`` is the handling time in seconds (for benchmarks that split a run's time between the
+        client and the org).
+        """
         # Every request that asks for a change, whatever became of it (refused, failed, dropped), is an
         # attempted write; ``write`` marks the ones that succeeded.
         attempted = req.method not in ('GET', 'HEAD', 'OPTIONS') and req.path != '/oauth2/v1/token'
         write = attempted and status is not None and 200 <= status < 300
         entry = {'seq': seq, 'method': req.method, 'path': req.path, 'query': req.raw_query,
                  'status': status if status is not None else 0, 'timestamp': iso(), 'write': write,
-                 'attempted_write': attempted}
+                 'attempted_write': attempted,
+                 'duration': round(time.monotonic() - started, 6) if started is not None else 0.0}
         with self._log_lock:
             self._requests.append(entry)
             if len(self._requests) > MAX_REQUEST_LOG:
@@ -184,6 +190,7 @@ class Simulator:
         exchange logs. Returns a :class:`Dispatched`."""
         if req.path == '/__sim__' or req.path.startswith('/__sim__/'):
             return Dispatched(control.handle(self, req))
+        started = time.monotonic()
         seq = self.next_seq()
         app_label = self.app_label(req) if self.faults.wanted() else None
         fault = self.faults.take(req.method, req.path, app_label)
@@ -191,18 +198,18 @@ class Simulator:
             if fault.delay and not fault.slow:
                 time.sleep(fault.delay)
             if fault.drop:
-                self.record(seq, req, None, exchange_entry(req, None, fault))
+                self.record(seq, req, None, exchange_entry(req, None, fault), started)
                 self.faults.note(fault, seq, req.method, req.path, app_label, None)
                 return Dispatched(None, seq, fault)
             if fault.status is not None:
                 resp = self.fault_response(fault, req)
-                self.record(seq, req, resp.status, exchange_entry(req, resp, fault))
+                self.record(seq, req, resp.status, exchange_entry(req, resp, fault), started)
                 self.faults.note(fault, seq, req.method, req.path, app_label, resp.status)
                 return Dispatched(resp, seq, fault)
         resp = self.handle(req)
         # Logged before the response leaves, so a client that got it always finds it in the logs.
         self.record(seq, req, resp.status, exchange_entry(req, resp, fault if fault is not None and fault.kind in
-                                                          ('lost', 'slow') else None))
+                                                          ('lost', 'slow') else None), started)
         if fault is not None and fault.kind in ('lost', 'slow'):
             self.faults.note(fault, seq, req.method, req.path, app_label, resp.status)
             if fault.lost:

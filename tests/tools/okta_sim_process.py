@@ -189,6 +189,8 @@ def collection_env(env: dict[str, str] | None = None) -> dict[str, str]:
         paths.insert(0, collections)
     env['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join(paths)
     env.setdefault('LC_ALL', 'C.UTF-8')
+    # The rate-limit state the modules share (plugins/module_utils/_okta_pacing.py) stays in the tree.
+    env.setdefault('OKTA_RATE_LIMIT_STATE_DIR', os.path.join(ROOT, 'tests', 'output', 'rate-limits'))
     return env
 
 

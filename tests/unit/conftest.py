@@ -59,3 +59,12 @@ def okta(monkeypatch):
     org = InProcessOkta().install(monkeypatch)
     yield org
     org.close()
+
+
+@pytest.fixture(autouse=True)
+def _private_rate_limit_state(tmp_path_factory, monkeypatch):
+    """Each test keeps the rate-limit state its clients share (plugins/module_utils/_okta_pacing.py) in a folder
+    of its own, never in the user's cache, so that tests do not pace each other."""
+    folder = tmp_path_factory.mktemp("rate-limits")
+    os.chmod(str(folder), 0o700)
+    monkeypatch.setenv("OKTA_RATE_LIMIT_STATE_DIR", str(folder))

@@ -405,3 +405,23 @@ def test_caller_without_super_admin_stops_before_assigning(okta, app, client_id)
     assert result["added"] == [] and result["removed"] == [] and result["actions"] == ["assign READ_ONLY_ADMIN"]
     assert "need Super Administrator (SUPER_ADMIN)" in result["msg"] and okta.writes == []
     assert types(okta, client_id) == []
+
+
+def test_app_result_of_an_earlier_task_is_not_read_again(okta, app, client_id):
+    given = dict(id=app["id"], client_id=client_id, label="Reporting service", created=False)
+    mark = okta.mark()
+    kind, result = run(okta, app=given)
+    assert kind == "exit" and result["changed"] is True
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("GET", CLIENT_ROLES % client_id),
+                                                              ("POST", CLIENT_ROLES % client_id)]
+    assert [r["type"] for r in okta.client_roles(client_id)] == ["READ_ONLY_ADMIN"]
+    mark = okta.mark()
+    kind, result = run(okta, app=given)
+    assert kind == "exit" and result["changed"] is False and okta.since(mark)[0].method == "GET"
+
+
+def test_created_app_holds_no_role_yet(okta, app, client_id):
+    mark = okta.mark()
+    kind, result = run(okta, app=dict(id=app["id"], client_id=client_id, label="Reporting service", created=True))
+    assert kind == "exit" and result["changed"] is True
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("POST", CLIENT_ROLES % client_id)]

@@ -730,3 +730,31 @@ def test_built_in_apps_without_an_oauth_client_are_never_found(okta, run):
     assert kind == "fail" and result["msg"] == "No Okta app integration with client_id '%s'." % (
         built_in["Okta Admin Console"])
     assert [(c.method, c.path) for c in okta.writes if "/grants" in c.path] == []
+
+
+def test_service_app_requests_create_then_rerun(okta, run, private_pems):
+    """A created app is not read back by id (the one look after creating is for a twin made by a concurrent run);
+    a re-run reads the app and its keys only (no assignments it never has)."""
+    mark = okta.mark()
+    created = run(label="Conn count", application_type="service", public_keys=[public_pem(private_pems[0])])
+    assert created["app"]["created"] is True
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("GET", "/api/v1/apps"), ("POST", "/api/v1/apps"),
+                                                              ("GET", "/api/v1/apps")]
+    assert created["app"]["public_keys"] == [dict(kid=k["kid"], status="ACTIVE") for k in okta.keys(created["app"]["id"])]
+    mark = okta.mark()
+    again = run(label="Conn count", application_type="service", public_keys=[public_pem(private_pems[0])])
+    assert again["changed"] is False and again["app"]["created"] is False
+    paths = [c.path for c in okta.since(mark)]
+    assert not any(path.endswith("/groups") for path in paths)
+    assert paths[-1] == "/api/v1/apps/%s/credentials/jwks" % created["app"]["id"]
+    assert "group_ids" not in again["app"]
+
+
+def test_web_app_keys_are_not_read_when_not_managed(okta, run):
+    app_id = web_app(run)["app"]["id"]
+    mark = okta.mark()
+    again = web_app(run)
+    assert again["changed"] is False
+    assert not any("/credentials/jwks" in c.path for c in okta.since(mark))
+    assert "public_keys" not in again["app"]
+    assert okta.app(app_id)["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]

@@ -658,3 +658,24 @@ def test_module_warns_when_the_connection_app_is_super_admin(okta):
                          env={"OKTA_API_TOKEN": okta.api_token})
     assert outcome.result["ok"] is True
     assert any("holds the Super Administrator role" in w for w in outcome.result["warnings"])
+
+
+def test_authorization_code_app_and_grants_given_by_earlier_tasks_are_not_read(okta):
+    web_app(okta)
+    given = dict(id="0oaweb", client_id="0oaweb", label="App 0oaweb", status="ACTIVE",
+                 grant_types=["authorization_code"], redirect_uris=[CALLBACK], dpop_bound_access_tokens=False,
+                 token_endpoint_auth_method="client_secret_basic")
+    mark = okta.mark()
+    test = ac(okta, mgmt=True, app=given, granted_scopes=["okta.logs.read"])
+    assert [c.path for c in okta.since(mark)] == ["/oauth2/v1/token"]     # the probe only
+    assert names(test)[-5:] == ["client_id", "app_grant_types", "app_redirect_uri", "app_dpop", "app_scopes"]
+    assert "Select Refresh Token under Grant type" in check(test, "app_grant_types")["advice"]
+    assert check(test, "app_scopes")["advice"].startswith("Grant okta.schemas.read")
+    assert check(test, "app_redirect_uri")["ok"] and check(test, "app_dpop")["ok"]
+
+
+def test_authorization_code_app_of_another_client_is_ignored(okta):
+    web_app(okta)
+    test = ac(okta, mgmt=True, app=dict(id="0oaother", client_id="0oaother", grant_types=[]))
+    assert test.ok, test.failed()                   # the app of client_id was read instead
+    assert any(c.path == "/api/v1/apps/0oaweb" for c in okta.requests)

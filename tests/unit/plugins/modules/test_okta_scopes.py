@@ -464,3 +464,17 @@ def test_super_admin_management_app_passes_the_caller_check(okta, app):
                        **management)
     assert kind == "exit" and result["caller"]["type"] == "client" and result["caller"]["roles"] == ["SUPER_ADMIN"]
     assert granted(okta, app["id"]) == ["okta.logs.read"]
+
+
+def test_app_result_of_an_earlier_task_is_not_read_again(okta, app):
+    given = dict(id=app["id"], client_id=app["credentials"]["oauthClient"]["client_id"], label="Reporting service")
+    mark = okta.mark()
+    kind, result = run(okta, app=dict(given, created=True), scopes=["okta.logs.read", "okta.schemas.read"])
+    assert kind == "exit" and result["changed"] is True
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("POST", GRANTS % app["id"])] * 2
+    assert granted(okta, app["id"]) == ["okta.logs.read", "okta.schemas.read"]
+    mark = okta.mark()
+    kind, result = run(okta, app=dict(given, created=False), scopes=["okta.logs.read", "okta.schemas.read"])
+    assert kind == "exit" and result["changed"] is False
+    assert [(c.method, c.path) for c in okta.since(mark)] == [("GET", GRANTS % app["id"])]
+    assert result["app"] == dict(id=app["id"], label="Reporting service", client_id=given["client_id"])

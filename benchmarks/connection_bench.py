@@ -1,0 +1,429 @@
+#!/usr/bin/env python
+"""Requests, writes and wall time of the roles against the Okta simulator, beside the floor that Okta allows.
+
+Usage: python benchmarks/connection_bench.py [--sizes 10 50 200] [--forks 25] [--window-scale 0.5]
+                                             [--skip-setup] [--skip-baseline] [--no-write] [--smoke]
+
+Three parts, each against a simulator of its own (tests/okta_sim), with the seeded Super Administrator's API
+token as the management credential:
+
+a. one connection of each authentication type: the first setup and a re-run (no-op) with
+   ``playbooks/setup_connection.yml``, the requests and writes of each (from the simulator's request log), its
+   wall time, the time the simulator spent on the requests and the time module processes spent starting;
+b. N client credentials connections in one play (``playbooks/awx/connections.yml``, one connection per inventory
+   host, ``okta_one_connection_per_host: true``) under ``--rate-limit-profile small`` with its window scaled by
+   ``--window-scale``: wall time, requests, 429 answers, failures and the floor that the tightest rate-limit
+   bucket forces, with the ratio wall/floor;
+c. the same setup as a plain ``ansible.builtin.uri`` playbook (benchmarks/uri_baseline.yml).
+
+The figures are printed and written into docs/benchmarks.md between its FIGURES markers (``--no-write`` to
+leave the file alone). ``--smoke`` runs part b at N = 10 only with a short window, without hand-off files, and writes nothing (for
+``make test``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, 'tests'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
+
+from okta_sim import core as sim_core  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from okta_sim import server as sim_server  # noqa: E402,F401  pylint: disable=wrong-import-position,import-error,unused-import
+from okta_sim.limits import DEFAULT_WINDOW, PROFILES  # noqa: E402  pylint: disable=wrong-import-position,import-error
+from okta_sim_process import ansible_tool, collection_env  # noqa: E402  pylint: disable=wrong-import-position,import-error
+
+SIM_DIR = os.path.join(ROOT, 'tests', 'okta_sim')
+DOC = os.path.join(ROOT, 'docs', 'benchmarks.md')
+BEGIN, END = '<!-- BEGIN FIGURES -->', '<!-- END FIGURES -->'
+AUTH_TYPES = ('client_credentials', 'authorization_code', 'api_key')
+# The least the Okta API allows for the same work (see docs/benchmarks.md, "The minimum of each setup").
+MINIMUM = {
+    'client_credentials': {'first': 16, 'noop': 7},
+    'authorization_code': {'first': 14, 'noop': 5},
+    'api_key': {'first': 3, 'noop': 3},
+}
+# Actions that run on the controller without a module process.
+CONTROLLER_ACTIONS = ('set_fact', 'assert', 'debug', 'include_tasks', 'include_role', 'import_tasks', 'fail', 'meta',
+                      'validate_argument_spec', 'include_vars', 'add_host', 'group_by')
+RESERVE = 0.20
+
+
+# ------------------------------------------------------------------------------------------------ simulator
+
+class Sim:
+    """One simulator process with extra command-line options; stopped by :meth:`stop`."""
+
+    def __init__(self, work, *options):
+        self.state_dir = tempfile.mkdtemp(prefix='sim-', dir=work)
+        env = dict(os.environ)
+        env.pop('OKTA_SIM_EXCHANGE_LOG_DIR', None)
+        self.proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            [sys.executable, SIM_DIR, '--port', '0', '--state-dir', self.state_dir] + list(options),
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True, start_new_session=True)
+        if not select.select([self.proc.stdout], [], [], 60)[0]:
+            self.stop()
+            raise RuntimeError('the simulator did not start within 60 s')
+        self.info = json.loads(self.proc.stdout.readline())
+        self.session = requests.Session()
+        self.session.trust_env = False
+        self.session.verify = self.info['ca_bundle']
+        self.session.headers['Authorization'] = 'SSWS ' + self.info['api_token']
+
+    def control(self, method, path, **kwargs):
+        response = self.session.request(method, self.info['control_url'] + path, timeout=60, **kwargs)
+        response.raise_for_status()
+        return response.json() if response.content else None
+
+    def last_seq(self):
+        log = self.control('GET', '/requests?since=0')
+        return log[-1]['seq'] if log else 0
+
+    def requests_since(self, seq):
+        return self.control('GET', '/requests?since=%d' % seq)
+
+    def env(self, work):
+        env = collection_env()
+        for name in ('OKTA_API_CLIENT_ID', 'OKTA_API_PRIVATE_KEY', 'OKTA_API_PRIVATE_KEY_ID', 'OKTA_API_SCOPES'):
+            env.pop(name, None)
+        env.update(OKTA_DOMAIN=self.info['okta_domain'], OKTA_API_TOKEN=self.info['api_token'],
+                   OKTA_CA_PATH=self.info['ca_bundle'], ANSIBLE_HOST_KEY_CHECKING='False',
+                   OKTA_RATE_LIMIT_STATE_DIR=tempfile.mkdtemp(prefix='pacing-', dir=work),
+                   ANSIBLE_CALLBACK_PLUGINS=os.path.join(ROOT, 'benchmarks', 'callback_plugins'),
+                   ANSIBLE_CALLBACKS_ENABLED='bench_task_times', ANSIBLE_RETRY_FILES_ENABLED='False')
+        return env
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc.stdout.close()
+
+
+def playbook(env, work, path, inventory, extra=None, forks=None):
+    """Run ansible-playbook; return (rc, wall seconds, output, task records)."""
+    handle, task_log = tempfile.mkstemp(prefix='tasks-', suffix='.jsonl', dir=work)
+    os.close(handle)
+    env = dict(env, BENCH_TASK_LOG=task_log)
+    command = [ansible_tool('ansible-playbook'), '-i', inventory, path]
+    for key, value in (extra or {}).items():
+        command += ['-e', '%s=%s' % (key, value) if isinstance(value, str) else '%s=%s' % (key, json.dumps(value))]
+    if forks:
+        command += ['-f', str(forks)]
+    started = time.monotonic()
+    proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    wall = time.monotonic() - started
+    tasks = []
+    if os.path.exists(task_log):
+        with open(task_log, encoding='utf-8') as handle:
+            tasks = [json.loads(line) for line in handle if line.strip()]
+    return proc.returncode, wall, proc.stdout + proc.stderr, tasks
+
+
+def failed_hosts(output):
+    """Hosts whose recap line shows failed or unreachable tasks."""
+    bad = []
+    for match in re.finditer(r'^(\S+)\s+:\s+ok=\d+\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)', output, re.M):
+        if int(match.group(2)) or int(match.group(3)):
+            bad.append(match.group(1))
+    return bad
+
+
+def module_tasks(tasks):
+    """Task results that ran a module process (not controller-side actions, not skipped)."""
+    return [t for t in tasks if t['status'] != 'skipped' and t['action'].split('.')[-1] not in CONTROLLER_ACTIONS]
+
+
+def summary(log):
+    """Requests, attempted writes, 429 answers and the simulator's handling time of a request log slice."""
+    return dict(requests=len(log), writes=sum(1 for e in log if e['attempted_write']),
+                status_429=sum(1 for e in log if e['status'] == 429),
+                okta_seconds=sum(e.get('duration') or 0.0 for e in log))
+
+
+def machine():
+    """Where and when the figures were measured."""
+    def version(command):
+        try:
+            return subprocess.run(command, capture_output=True, text=True, check=False).stdout.splitlines()[0].strip()
+        except (OSError, IndexError):
+            return '?'
+    try:
+        commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True,
+                                check=False).stdout.strip()
+    except OSError:
+        commit = '?'
+    return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
+                host='%s %s, %d CPUs' % (platform.system(), platform.machine(), os.cpu_count() or 0),
+                python=platform.python_version(), ansible=version([ansible_tool('ansible'), '--version']),
+                requests=requests.__version__, commit=commit, load=os.getloadavg())
+
+
+# ------------------------------------------------------------------------------------------------ part a
+
+def empty_module_seconds(work, env):
+    """Mean wall time of a task that runs an identity.okta module without any request (okta_key_pair, check
+    mode, existing key): the cost of starting a module process, per task, on this machine."""
+    key = os.path.join(work, 'startup.pem')
+    book = os.path.join(work, 'startup.yml')
+    tasks = [{'name': 'Read the key %d' % i, 'identity.okta.okta_key_pair': {'path': key}, 'check_mode': i > 0}
+             for i in range(11)]
+    with open(book, 'w', encoding='utf-8') as handle:
+        json.dump([{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
+                    'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}], handle)
+    _rc, _wall, _out, records = playbook(env, work, book, os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml'))
+    times = [r['end'] - r['start'] for r in records[1:]]
+    return sum(times) / len(times) if times else float('nan')
+
+
+def part_a(work):
+    rows = []
+    startup = None
+    for auth in AUTH_TYPES:
+        sim = Sim(work)
+        try:
+            env = sim.env(work)
+            if startup is None:
+                startup = empty_module_seconds(work, env)
+            extra = {'okta_auth_type': auth, 'okta_connection_label': 'Benchmark %s' % auth,
+                     'okta_private_key_path': os.path.join(work, auth + '.pem'),
+                     'okta_connection_output_file': os.path.join(work, auth + '.json'),
+                     'okta_api_key': sim.info['api_token']}
+            inventory = os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml')
+            for run in ('first', 'noop'):
+                mark = sim.last_seq()
+                rc, wall, output, tasks = playbook(env, work, os.path.join(ROOT, 'playbooks', 'setup_connection.yml'),
+                                                   inventory, extra)
+                if rc != 0:
+                    raise RuntimeError('%s %s run failed:\n%s' % (auth, run, output[-3000:]))
+                counts = summary(sim.requests_since(mark))
+                modules = module_tasks(tasks)
+                rows.append(dict(counts, auth=auth, run=run, wall=wall, minimum=MINIMUM[auth][run],
+                                 module_tasks=len(modules),
+                                 module_seconds=sum(t['end'] - t['start'] for t in modules)))
+        finally:
+            sim.stop()
+    return rows, startup
+
+
+# ------------------------------------------------------------------------------------------------ part b
+
+def floor_seconds(per_bucket, limits, window, share=1.0):
+    """The least time the buckets allow: a bucket serves ``limit * share`` requests per window, and its first
+    window starts with its first request. Returns (seconds, tightest bucket)."""
+    worst, name = 0.0, None
+    for bucket, count in per_bucket.items():
+        usable = max(1, int(limits.get(bucket, limits['other']) * share))
+        seconds = (math.ceil(count / float(usable)) - 1) * window
+        if seconds > worst or name is None:
+            worst, name = seconds, bucket
+    return worst, name
+
+
+def part_b(work, size, forks, window, handoff=True):
+    limits = PROFILES['small']
+    sim = Sim(work, '--rate-limit-profile', 'small', '--rate-limit-window', repr(window))
+    try:
+        env = sim.env(work)
+        hosts = {}
+        for index in range(size):
+            name = 'conn%03d' % index
+            hosts[name] = {'okta_auth_type': 'client_credentials',
+                           'okta_connection_label': 'Benchmark connection %03d' % index,
+                           'okta_private_key_path': os.path.join(work, 'keys-%d' % size, name + '.pem')}
+            if handoff:
+                hosts[name]['okta_connection_output_file'] = os.path.join(work, 'out-%d' % size, name + '.json')
+        os.makedirs(os.path.join(work, 'out-%d' % size), exist_ok=True)
+        inventory = os.path.join(work, 'inventory-%d.json' % size)
+        with open(inventory, 'w', encoding='utf-8') as handle:
+            json.dump({'all': {'hosts': hosts}}, handle)
+        rc, wall, output, tasks = playbook(env, work, os.path.join(ROOT, 'playbooks', 'awx', 'connections.yml'),
+                                           inventory, forks=forks)
+        log = sim.requests_since(0)
+    finally:
+        sim.stop()
+    per_bucket = {}
+    for entry in log:
+        if entry['status'] != 429:
+            bucket = sim_core.bucket_for(entry['path'], entry['method'])
+            per_bucket[bucket] = per_bucket.get(bucket, 0) + 1
+    floor, tightest = floor_seconds(per_bucket, limits, window)
+    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=1.0 - RESERVE)
+    failures = failed_hosts(output)
+    if rc != 0 and not failures:
+        failures = ['(ansible-playbook exit code %d)' % rc]
+    return dict(summary(log), size=size, forks=forks, window=window, wall=wall, failures=len(failures),
+                failed=failures[:5], per_bucket=per_bucket, floor=floor, floor_reserve=floor_reserve,
+                tightest=tightest, module_tasks=len(module_tasks(tasks)),
+                tail=output[-2000:] if failures else '')
+
+
+# ------------------------------------------------------------------------------------------------ part c
+
+def part_c(work):
+    sim = Sim(work)
+    try:
+        env = sim.env(work)
+        rc, wall, output, tasks = playbook(env, work, os.path.join(ROOT, 'benchmarks', 'uri_baseline.yml'),
+                                           os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml'),
+                                           {'work_dir': work})
+        if rc != 0:
+            raise RuntimeError('the uri baseline failed:\n%s' % output[-3000:])
+        counts = summary(sim.requests_since(0))
+        modules = module_tasks(tasks)
+        return dict(counts, wall=wall, module_tasks=len(modules))
+    finally:
+        sim.stop()
+
+
+# ------------------------------------------------------------------------------------------------ report
+
+def report(info, setup_rows, startup, baseline, convergence, window_scale):
+    out = []
+    load = ', '.join('%.1f' % x for x in info['load'])
+    out.append('Measured %s on %s, Python %s, %s, requests %s, commit %s.'
+               % (info['date'], info['host'], info['python'], info['ansible'], info['requests'], info['commit']))
+    out.append('Load average when the run started: %s; when it ended: %s.' % (
+        load, ', '.join('%.1f' % x for x in os.getloadavg())))
+    out.append('')
+    if setup_rows:
+        out.append('### One connection of each type (default rate limits)')
+        out.append('')
+        out.append('| auth type | run | requests | minimum | writes | wall (s) | Okta time (s) | module tasks '
+                   '| module task time (s) |')
+        out.append('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+        for row in setup_rows:
+            out.append('| %s | %s | %d | %d | %d | %.1f | %.2f | %d | %.1f |' % (
+                row['auth'], 'first setup' if row['run'] == 'first' else 'no-op re-run', row['requests'],
+                row['minimum'], row['writes'], row['wall'], row['okta_seconds'], row['module_tasks'],
+                row['module_seconds']))
+        out.append('')
+        if startup is not None:
+            out.append('A task running an identity.okta module that sends no request (okta_key_pair on an existing '
+                       'key) takes %.2f s on this machine: the start-up cost of one module process.' % startup)
+            out.append('')
+    if baseline:
+        out.append('### Plain ansible.builtin.uri baseline (client credentials, benchmarks/uri_baseline.yml)')
+        out.append('')
+        out.append('| requests | writes | wall (s) | Okta time (s) | module tasks |')
+        out.append('| ---: | ---: | ---: | ---: | ---: |')
+        out.append('| %d | %d | %.1f | %.2f | %d |' % (
+            baseline['requests'], baseline['writes'], baseline['wall'], baseline['okta_seconds'],
+            baseline['module_tasks']))
+        out.append('')
+        if setup_rows:
+            out.append('| auth type | first setup wall (s) | baseline / setup | requests (baseline %d) |'
+                       % baseline['requests'])
+            out.append('| --- | ---: | ---: | ---: |')
+            for row in setup_rows:
+                if row['run'] == 'first':
+                    out.append('| %s | %.1f | %.2fx | %d |' % (
+                        row['auth'], row['wall'], baseline['wall'] / row['wall'], row['requests']))
+            out.append('')
+    if convergence:
+        window = convergence[0]['window']
+        out.append('### Many client credentials connections in one play (`--rate-limit-profile small`, window %.1f s '
+                   '= %.2f x %d s)' % (window, window_scale, DEFAULT_WINDOW))
+        out.append('')
+        out.append('| N | forks | wall (s) | requests | 429 | failures | floor (s) | wall / floor | floor with '
+                   '20% reserve (s) | wall / that | tightest bucket | requests per bucket |')
+        out.append('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |')
+        for row in convergence:
+            ratio = row['wall'] / row['floor'] if row['floor'] else float('nan')
+            ratio_r = row['wall'] / row['floor_reserve'] if row['floor_reserve'] else float('nan')
+            buckets = ', '.join('%s %d' % (k, v) for k, v in sorted(row['per_bucket'].items()))
+            out.append('| %d | %d | %.1f | %d | %d | %d | %.1f | %.2f | %.1f | %.2f | %s | %s |' % (
+                row['size'], row['forks'], row['wall'], row['requests'], row['status_429'], row['failures'],
+                row['floor'], ratio, row['floor_reserve'], ratio_r, row['tightest'], buckets))
+        out.append('')
+    return '\n'.join(out)
+
+
+def write_doc(text):
+    with open(DOC, encoding='utf-8') as handle:
+        doc = handle.read()
+    if BEGIN not in doc or END not in doc:
+        raise RuntimeError('%s has no %s ... %s markers' % (DOC, BEGIN, END))
+    head, rest = doc.split(BEGIN, 1)
+    tail = rest.split(END, 1)[1]
+    with open(DOC, 'w', encoding='utf-8') as handle:
+        handle.write(head + BEGIN + '\n' + text.rstrip() + '\n' + END + tail)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--sizes', type=int, nargs='*', default=[10, 50, 200], help='connections per play (part b)')
+    parser.add_argument('--forks', type=int, default=25, help='ansible forks of part b (default 25)')
+    parser.add_argument('--window-scale', type=float, default=0.5,
+                        help='rate-limit window of part b as a share of 60 s (default 0.5: 30 s)')
+    parser.add_argument('--skip-setup', action='store_true', help='leave out part a')
+    parser.add_argument('--skip-baseline', action='store_true', help='leave out part c')
+    parser.add_argument('--no-write', action='store_true', help='print only; leave docs/benchmarks.md alone')
+    parser.add_argument('--smoke', action='store_true',
+                        help='part b at N = 10 with a 3 s window, nothing written (for make test)')
+    parser.add_argument('--keep', action='store_true', help='keep the working folder')
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.sizes, args.forks, args.window_scale = [10], 10, 0.05
+        args.skip_setup = args.skip_baseline = args.no_write = True
+    info = machine()
+    work = tempfile.mkdtemp(prefix='okta-bench-', dir=os.path.join(ROOT, 'tests', 'output') if os.path.isdir(
+        os.path.join(ROOT, 'tests', 'output')) else None)
+    os.chmod(work, 0o700)
+
+    def publish(final):
+        # Written after every part, so that an interrupted long run keeps what it measured.
+        text = report(info, setup_rows, startup, baseline, convergence, args.window_scale)
+        if final:
+            print(text)
+        if not args.no_write:
+            write_doc(text if final else text + '\n\n(Run in progress: the parts not shown were not measured.)')
+            if final:
+                print('written to %s' % os.path.relpath(DOC, ROOT))
+
+    setup_rows, startup, baseline, convergence = [], None, None, []
+    try:
+        if not args.skip_setup:
+            setup_rows, startup = part_a(work)
+            publish(False)
+        if not args.skip_baseline:
+            baseline = part_c(work)
+            publish(False)
+        for size in args.sizes:
+            row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale, handoff=not args.smoke)
+            convergence.append(row)
+            print('N=%d: wall %.1f s, %d requests, %d answers 429, %d failures, floor %.1f s' % (
+                size, row['wall'], row['requests'], row['status_429'], row['failures'], row['floor']), flush=True)
+            if row['failures']:
+                print(row['tail'], file=sys.stderr)
+            if size != args.sizes[-1]:
+                publish(False)
+        publish(True)
+        return 1 if any(row['failures'] for row in convergence) else 0
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
