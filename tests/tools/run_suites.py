@@ -45,6 +45,7 @@ class Runner:
         self.results: dict[str, tuple[str, float]] = {}
         self.running: dict[str, subprocess.Popen] = {}
         self.lock = threading.Lock()
+        self.stopping = threading.Event()
 
     def run(self, suite: str) -> tuple[str, float]:
         """Run one suite to its end; return its result and wall time."""
@@ -74,7 +75,8 @@ class Runner:
         return result, seconds
 
     def stop_all(self) -> None:
-        """Interrupt every running suite and its children."""
+        """Start no more suites; interrupt every running suite and its children."""
+        self.stopping.set()
         with self.lock:
             processes = list(self.running.values())
         for process in processes:
@@ -93,11 +95,13 @@ class Runner:
 def schedule(runner: Runner, first: list[str], last: list[str]) -> None:
     """Run ``first`` with up to ``runner.jobs`` at a time, then ``last`` the same way."""
     for batch in (first, last):
+        if runner.stopping.is_set():
+            return
         pending = list(batch)
         threads: list[threading.Thread] = []
 
         def work() -> None:
-            while True:
+            while not runner.stopping.is_set():
                 with runner.lock:
                     if not pending:
                         return
