@@ -146,7 +146,9 @@ class AdminRoleEngine(OktaEngine):
             # Given by the task that created or updated it: its client is known without reading the app.
             app = known_app(params["app"])
             principal = Principal("client", app_client_id(app), app.get("label"))
-            new_app = params["app"].get("created") is True
+            # Unless a Super Administrator role Okta assigns on its own is to be removed: granting scopes to the
+            # new app may have given it one.
+            new_app = params["app"].get("created") is True and not params.get("remove_super_admin")
         elif params["principal"] == "client":
             principal = client_principal(self.client, app_id=params["app_id"], client_id=params["client_id"],
                                          label=params["label"])

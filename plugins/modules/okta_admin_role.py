@@ -42,7 +42,8 @@ options:
       - The app integration as M(identity.okta.okta_app_integration) returned it in the same play (its
         RV(identity.okta.okta_app_integration#module:app) result), with at least C(id) and C(client_id).
       - The app is then not read again to find its client. When its C(created) member is V(true) (the app was
-        created by that task), it holds no admin role yet, so its role assignments are not listed either.
+        created by that task), it holds no admin role yet, so its role assignments are not listed either, unless
+        O(remove_super_admin=true) (granting scopes may have made Okta assign Super Administrator to it).
       - Give only a result of the same run; an app that no longer exists makes the task fail when its roles are
         read or changed.
     type: dict

@@ -108,7 +108,7 @@ def schedule(runner: Runner, first: list[str], last: list[str]) -> None:
                     suite = pending.pop(0)
                 runner.results[suite] = runner.run(suite)
 
-        for _ in range(min(runner.jobs, len(pending))):
+        for _lane in range(min(runner.jobs, len(pending))):
             thread = threading.Thread(target=work, daemon=True)
             thread.start()
             threads.append(thread)
@@ -153,7 +153,7 @@ def main() -> int:
         result, seconds = runner.results.get(suite, ('not run', 0.0))
         lines.append('%-24s %-8s %6.0fs' % (suite, result, seconds))
     lines.append('%-24s %-8s %6.0fs' % ('total (wall)', '', total))
-    passed = sum(1 for result, _ in runner.results.values() if result == 'passed')
+    passed = sum(1 for result, _seconds in runner.results.values() if result == "passed")
     failed = len(args.suites) - passed
     lines.append('suites: %d passed, %d failed or not run (%d at a time)' % (passed, failed, runner.jobs))
     with open(SUMMARY, 'w', encoding='utf-8') as handle:

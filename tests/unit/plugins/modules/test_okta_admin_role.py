@@ -425,3 +425,12 @@ def test_created_app_holds_no_role_yet(okta, app, client_id):
     kind, result = run(okta, app=dict(id=app["id"], client_id=client_id, label="Reporting service", created=True))
     assert kind == "exit" and result["changed"] is True
     assert [(c.method, c.path) for c in okta.since(mark)] == [("POST", CLIENT_ROLES % client_id)]
+
+
+def test_created_app_is_read_when_an_auto_assigned_super_admin_is_to_be_removed(okta, app, client_id):
+    # Granting scopes to the new app made Okta assign Super Administrator: the shortcut for a new app must not hide it.
+    okta.assign_role("SUPER_ADMIN", client_id=client_id)
+    given = dict(id=app["id"], client_id=client_id, label="Reporting service", created=True)
+    kind, result = run(okta, app=given, remove_super_admin=True)
+    assert kind == "exit" and result["actions"] == ["assign READ_ONLY_ADMIN", "remove SUPER_ADMIN"]
+    assert types(okta, client_id) == ["READ_ONLY_ADMIN"]
