@@ -460,21 +460,21 @@ class OktaClient(object):
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 sent = _request_may_have_been_sent(exc)
                 kind = "timeout" if isinstance(exc, requests.exceptions.Timeout) else "connect"
+                tries = attempt + rate_limited + 1
                 if sent and not idempotent:
                     # The write may have been made: never sent again blindly; the caller reads the org back.
                     raise OktaConnectionError(
                         "No answer from Okta at %s to %s %s (%s) after it was sent: Okta may or may not have made "
                         "this change." % (self.host, method, display_path, _short_reason(exc)),
-                        kind=kind, url=url, outcome_unknown=True, attempts=attempt + rate_limited + 1)
+                        kind=kind, url=url, outcome_unknown=True, attempts=tries)
                 if attempt < self.retries:
                     self.sleep(self._backoff(attempt))
                     attempt += 1
                     continue
                 raise OktaConnectionError(
                     "Could not reach Okta at %s (%s %s) after %d attempt%s: %s" % (
-                        self.host, method, display_path, attempt + rate_limited + 1,
-                        "" if attempt + rate_limited == 0 else "s", _short_reason(exc)),
-                    kind=kind, url=url, attempts=attempt + rate_limited + 1)
+                        self.host, method, display_path, tries, "" if tries == 1 else "s", _short_reason(exc)),
+                    kind=kind, url=url, attempts=tries)
             except OktaError:
                 raise
             except Exception as exc:  # pylint: disable=broad-except
@@ -519,16 +519,17 @@ class OktaClient(object):
                         self._access_token = None
                     refreshed = True
                     continue
+            tries = attempt + rate_limited + 1
             if status == 401 and auth and self.api_token:
                 # A revoked, expired or wrong API token does not get better: stop at once.
                 raise OktaApiError(
-                    status, method, display_path, body, response.headers, secrets=self.secrets, attempts=attempt + rate_limited + 1,
+                    status, method, display_path, body, response.headers, secrets=self.secrets, attempts=tries,
                     hint="Okta refused the API token (api_token / OKTA_API_TOKEN): it is revoked, expired or not a "
                          "token of this org. Nothing was retried; create a new token in the Admin Console (Security > "
                          "API > Tokens) and run again")
             if status >= 400 or (expected is not None and status not in expected):
                 raise OktaApiError(status, method, display_path, body, response.headers, secrets=self.secrets,
-                                   attempts=attempt + rate_limited + 1,
+                                   attempts=tries,
                                    outcome_unknown=status in RETRY_STATUSES and not idempotent and path != TOKEN_PATH)
             return OktaResponse(status, response.headers, body, response.url)
 
