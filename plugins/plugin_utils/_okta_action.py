@@ -239,8 +239,8 @@ class OktaModuleAction(ActionBase):
 
 
 def _module_fqn(resolved_name):
-    """``ansible_collections.identity.okta.plugins.modules.<name>`` for a module of this collection, else None."""
-    prefix = COLLECTION + "."
+    """The Python name of a module of this collection as Ansible's module loader resolved it, else None."""
+    prefix = "ansible_collections.%s.plugins.modules." % COLLECTION
     if not resolved_name or not resolved_name.startswith(prefix) or "." in resolved_name[len(prefix):]:
         return None
-    return "ansible_collections.%s.plugins.modules.%s" % (COLLECTION, resolved_name[len(prefix):])
+    return resolved_name
