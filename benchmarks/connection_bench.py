@@ -181,9 +181,10 @@ def machine():
 
 # ------------------------------------------------------------------------------------------------ part a
 
-def empty_module_seconds(work, env):
+def empty_module_seconds(work, env, fork=True):
     """Mean wall time of a task that runs an identity.okta module without any request (okta_key_pair, check
-    mode, existing key): the cost of starting a module process, per task, on this machine."""
+    mode, existing key): the cost of starting a module, per task, on this machine, in a fork of the worker or
+    (fork=False) as a new Python process, the usual way."""
     key = os.path.join(work, 'startup.pem')
     book = os.path.join(work, 'startup.yml')
     tasks = [{'name': 'Read the key %d' % i, 'identity.okta.okta_key_pair': {'path': key}, 'check_mode': i > 0}
@@ -191,24 +192,27 @@ def empty_module_seconds(work, env):
     with open(book, 'w', encoding='utf-8') as handle:
         json.dump([{'hosts': 'localhost', 'gather_facts': False, 'connection': 'local',
                     'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}], handle)
-    _rc, _wall, _out, records = playbook(env, work, book, os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml'))
+    _rc, _wall, _out, records = playbook(env, work, book, os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml'),
+                                         {'okta_fork_modules': fork})
     times = [r['end'] - r['start'] for r in records[1:]]
     return sum(times) / len(times) if times else float('nan')
 
 
 def part_a(work):
+    """A first setup and a no-op re-run of each type, with the modules run in a fork of the worker, then the same
+    runs with the modules started the usual way (okta_fork_modules=false): what module start-up costs."""
     rows = []
     startup = None
-    for auth in AUTH_TYPES:
+    for auth, fork in [(auth, fork) for fork in (True, False) for auth in AUTH_TYPES]:
         sim = Sim(work)
         try:
             env = sim.env(work)
             if startup is None:
-                startup = empty_module_seconds(work, env)
+                startup = dict((way, empty_module_seconds(work, env, way)) for way in (True, False))
             extra = {'okta_auth_type': auth, 'okta_connection_label': 'Benchmark %s' % auth,
-                     'okta_private_key_path': os.path.join(work, auth + '.pem'),
-                     'okta_connection_output_file': os.path.join(work, auth + '.json'),
-                     'okta_api_key': sim.info['api_token']}
+                     'okta_private_key_path': os.path.join(work, '%s-%s.pem' % (auth, fork)),
+                     'okta_connection_output_file': os.path.join(work, '%s-%s.json' % (auth, fork)),
+                     'okta_api_key': sim.info['api_token'], 'okta_fork_modules': fork}
             inventory = os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml')
             for run in ('first', 'noop'):
                 mark = sim.last_seq()
@@ -218,7 +222,7 @@ def part_a(work):
                     raise RuntimeError('%s %s run failed:\n%s' % (auth, run, output[-3000:]))
                 counts = summary(sim.requests_since(mark))
                 modules = module_tasks(tasks)
-                rows.append(dict(counts, auth=auth, run=run, wall=wall, minimum=MINIMUM[auth][run],
+                rows.append(dict(counts, auth=auth, run=run, fork=fork, wall=wall, minimum=MINIMUM[auth][run],
                                  module_tasks=len(modules),
                                  module_seconds=sum(t['end'] - t['start'] for t in modules)))
         finally:
@@ -309,18 +313,20 @@ def report(info, setup_rows, startup, baseline, convergence, window_scale):
     if setup_rows:
         out.append('### One connection of each type (default rate limits)')
         out.append('')
-        out.append('| auth type | run | requests | minimum | writes | wall (s) | Okta time (s) | module tasks '
-                   '| module task time (s) |')
-        out.append('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+        out.append('| auth type | run | modules run | requests | minimum | writes | wall (s) | Okta time (s) '
+                   '| module tasks | module task time (s) |')
+        out.append('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
         for row in setup_rows:
-            out.append('| %s | %s | %d | %d | %d | %.1f | %.2f | %d | %.1f |' % (
-                row['auth'], 'first setup' if row['run'] == 'first' else 'no-op re-run', row['requests'],
+            out.append('| %s | %s | %s | %d | %d | %d | %.1f | %.2f | %d | %.1f |' % (
+                row['auth'], 'first setup' if row['run'] == 'first' else 'no-op re-run',
+                'in a fork' if row['fork'] else 'usual way', row['requests'],
                 row['minimum'], row['writes'], row['wall'], row['okta_seconds'], row['module_tasks'],
                 row['module_seconds']))
         out.append('')
         if startup is not None:
             out.append('A task running an identity.okta module that sends no request (okta_key_pair on an existing '
-                       'key) takes %.2f s on this machine: the start-up cost of one module process.' % startup)
+                       'key) takes %.2f s on this machine in a fork of the worker, and %.2f s the usual way (a new '
+                       'Python process): the start-up cost of one module task.' % (startup[True], startup[False]))
             out.append('')
     if baseline:
         out.append('### Plain ansible.builtin.uri baseline (client credentials, benchmarks/uri_baseline.yml)')
@@ -336,7 +342,7 @@ def report(info, setup_rows, startup, baseline, convergence, window_scale):
                        % baseline['requests'])
             out.append('| --- | ---: | ---: | ---: |')
             for row in setup_rows:
-                if row['run'] == 'first':
+                if row['run'] == 'first' and row['fork']:
                     out.append('| %s | %.1f | %.2fx | %d |' % (
                         row['auth'], row['wall'], baseline['wall'] / row['wall'], row['requests']))
             out.append('')

@@ -11,6 +11,7 @@ This is a private module: its interface may change without notice.
 from __future__ import annotations
 
 import copy
+import uuid
 
 from urllib.parse import urlsplit
 
@@ -104,6 +105,11 @@ def require_app(client, app_id=None, client_id=None, label=None):
 # Okta keeps for OAuth 2.0 client apps. It is merged into whatever profile the app has.
 MARKER_KEY = "managedBy"
 MARKER_VALUE = "identity.okta"
+
+
+# A create body also carries a value of its own under this member, so that a run whose answer to the create was
+# lost tells its app from one that a concurrent run created with the same label at the same moment.
+CREATION_KEY = "identityOktaCreation"
 
 
 def is_ours(app):
@@ -382,13 +388,19 @@ def create_app(client, body, activate=True, known_ids=()):
 
     When the answer is lost, the app is looked for instead of being created again: an app with the label of
     the body and the marker of the collection, whose id is not in ``known_ids`` (the apps with that label
-    before the create). Okta shows the client secret of an app when it is read, so nothing is lost.
+    before the create), and whose profile has the creation value this call put in the body (``CREATION_KEY``),
+    which tells it from an app created by a concurrent run. Okta shows the client secret of an app when it is
+    read, so nothing is lost.
     """
     known = set(known_ids or ())
+    body = dict(body, profile=dict(body.get("profile") or {}, **{CREATION_KEY: uuid.uuid4().hex}))
+    creation = body["profile"][CREATION_KEY]
 
     def recover():
         made = [app for app in find_own_apps(client, body.get("label")) if app.get("id") not in known]
-        return get_app(client, made[0]["id"]) if made else None
+        # An app made by a concurrent run at the same moment is new too: this run's carries its creation value.
+        mine = [app for app in made if (app.get("profile") or {}).get(CREATION_KEY) == creation]
+        return get_app(client, (mine or made)[0]["id"]) if made else None
 
     return call_recovering(client, "create_app", recover, query={"activate": "true" if activate else "false"},
                            body=body)

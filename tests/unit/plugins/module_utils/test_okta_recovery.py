@@ -257,6 +257,29 @@ def test_the_younger_of_two_twins_is_removed_by_its_creator_which_uses_the_older
     assert sorted(k["kid"] for k in okta.keys(twins[0]["id"])) == ["other-run", "this-run"]
 
 
+def test_a_lost_create_beside_an_older_twin_recovers_its_own_app_and_removes_it(okta, monkeypatch):
+    # The other run's app is made first (older); this run's create is handled but its answer is lost. The read
+    # back finds two new apps with the label and the marker: the one with this run's creation value is its own,
+    # which is the younger, so this run removes it and uses the other run's app.
+    original = engine.create_app
+
+    def racing_lost_create(client_, body, activate=True, known_ids=()):
+        okta.add_app(body["label"], application_type="service", token_endpoint_auth_method="private_key_jwt",
+                     keys=[new_key_pair("other-run", slot=1)[1]], profile={"managedBy": "identity.okta"})
+        okta.lose("POST", "^/api/v1/apps$")
+        return original(client_, body, activate, known_ids)
+
+    monkeypatch.setattr(engine, "create_app", racing_lost_create)
+    _pem, jwk = new_key_pair("this-run", slot=2)
+    kind, result = okta.run(okta_app_integration, label="Twin", application_type="service",
+                            token_endpoint_auth_method="private_key_jwt", public_keys=[jwk])
+    assert kind == "exit", result
+    assert len(posts(okta, APPS)) == 1  # the lost create was read back, not sent again
+    twins = [a for a in okta.apps() if a["label"] == "Twin"]
+    assert len(twins) == 1 and result["app"]["id"] == twins[0]["id"]
+    assert sorted(k["kid"] for k in okta.keys(twins[0]["id"])) == ["other-run", "this-run"]
+
+
 def test_the_older_twin_is_kept_by_its_creator(okta, monkeypatch):
     original = engine.create_app
 
