@@ -30,6 +30,7 @@ ANSIBLE_LABELS = (
      'Return Values'),
     ('ansible_configuration_settings', 'std:label', 'reference_appendices/config.html#ansible-configuration-settings',
      'Ansible Configuration Settings'),
+    ('action_plugins', 'std:label', 'plugins/action.html#action-plugins', 'Action plugins'),
     ('collections_installing', 'std:label', 'collections_guide/collections_installing.html#collections-installing',
      'Installing collections'),
 )
