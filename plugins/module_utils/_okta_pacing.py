@@ -177,6 +177,12 @@ class State(object):
             return PENDING_POLL
         return max(0.01, bucket["reset"] - now)
 
+    def forget(self, key):
+        """The key's next request goes as a probe: its client has just waited for the reset after a 429."""
+        self.keys.pop(key, None)
+        self.probes.pop(key, None)
+        self._drop_unused()
+
     def answered(self, key):
         """An answer without rate-limit figures (or none) came for the key: its probe is over."""
         self.probes.pop(key, None)
@@ -241,8 +247,8 @@ class Pacer(object):
         self.org = org
         self.reserve = DEFAULT_RESERVE if reserve is None else reserve
         self.concurrency = DEFAULT_CONCURRENCY if concurrency is None else concurrency
-        self.sleep = sleep or time.sleep
-        self.clock = clock or time.time
+        self.sleep = sleep if sleep is not None else time.sleep
+        self.clock = clock if clock is not None else time.time
         self.waited = 0.0
         folder = private_dir(state_dir or default_state_dir()) if fcntl is not None else None
         self.shared = folder is not None
@@ -360,6 +366,12 @@ class Pacer(object):
         finally:
             if slot is not None:
                 os.close(slot)
+
+    def forget(self, method, path):
+        """Called after a ``429`` whose reset the client waits for itself: the retry is not paced a second time
+        for this request's key (the other keys of its bucket still wait for the reset they learned)."""
+        key = bucket_key(method, path)
+        self._with_state(lambda state: state.forget(key))
 
     def paced(self, send):
         """``send`` (a ``requests.Session.request``) wrapped: each call waits its turn and teaches the others."""

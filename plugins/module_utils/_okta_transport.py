@@ -150,49 +150,6 @@ class OktaResponse(object):
         self.url = url
 
 
-class RateLimitTracker(object):
-    """Remembers the last ``X-Rate-Limit-*`` figures per endpoint family to pace requests.
-
-    Okta counts requests per endpoint bucket and tells how many remain until the reset time.
-    When a bucket is exhausted we wait for its reset before sending instead of collecting a 429.
-    """
-
-    def __init__(self):
-        self.buckets = {}
-
-    @staticmethod
-    def bucket_key(method, path):
-        segments = [s for s in path.split("?")[0].split("/") if s]
-        # /api/v1/apps/{id}/grants -> api/v1/apps/*/grants ; ids are replaced by '*'
-        norm = []
-        for index, segment in enumerate(segments):
-            norm.append("*" if index >= 3 and index % 2 == 1 else segment)
-        return method.upper() + " /" + "/".join(norm)
-
-    def update(self, method, path, headers):
-        remaining = header(headers, "X-Rate-Limit-Remaining")
-        reset = header(headers, "X-Rate-Limit-Reset")
-        if remaining is None or reset is None:
-            return
-        try:
-            self.buckets[self.bucket_key(method, path)] = (int(remaining), int(reset))
-        except ValueError:
-            return
-
-    def forget(self, method, path):
-        self.buckets.pop(self.bucket_key(method, path), None)
-
-    def wait_time(self, method, path, now=None):
-        entry = self.buckets.get(self.bucket_key(method, path))
-        if not entry:
-            return 0.0
-        remaining, reset = entry
-        now = time.time() if now is None else now
-        if remaining > 0 or reset <= now:
-            return 0.0
-        return float(reset - now)
-
-
 def retry_after_seconds(headers, now=None, max_wait=60.0):
     """Seconds to wait after a 429, from ``X-Rate-Limit-Reset`` (epoch seconds), bounded."""
     now = time.time() if now is None else now
@@ -245,7 +202,6 @@ class OktaClient(object):
         self.secrets = set()
         self.writes_attempted = 0
         self.request_count = 0
-        self.rate_limits = RateLimitTracker()
         self.session = session or requests.Session()
         # Pacing shared with the other processes of the controller (_okta_pacing): every request of this client
         # goes through the session's request(), which waits its turn and records what the answer says.
@@ -438,9 +394,6 @@ class OktaClient(object):
         rate_limited = 0
         refreshed = False
         while True:
-            wait = self.rate_limits.wait_time(method, urlsplit(url).path)
-            if wait > 0:
-                self.sleep(min(wait, self.max_rate_limit_wait) + random.uniform(0, 0.5))
             send_headers = dict((headers() if callable(headers) else headers) or {})
             if auth:
                 send_headers.update(self._management_auth_headers(method, url, force_refresh=False))
@@ -487,7 +440,6 @@ class OktaClient(object):
                         scrub(_short_reason(exc), self.secrets) if not _mentions_secret(exc, self.secrets)
                         else "details withheld because they contain a credential"),
                     kind="request", url=url)
-            self.rate_limits.update(method, urlsplit(url).path, response.headers)
             status = response.status_code
             if 300 <= status < 400:
                 target = urlsplit(header(response.headers, "Location") or "")
@@ -500,8 +452,9 @@ class OktaClient(object):
                 # Nothing was done: always safe to send again. A busy org (many connections at once) may
                 # answer 429 several windows in a row, so waits have a budget of their own.
                 rate_limited += 1
-                # This wait already lasts until the reset; don't pace the retry a second time.
-                self.rate_limits.forget(method, urlsplit(url).path)
+                # This wait lasts until the reset: the pacer, which took in this answer's figures (none left until
+                # the reset), must not make the retry wait a second time.
+                self.pacer.forget(method, urlsplit(url).path)
                 self.sleep(retry_after_seconds(response.headers, max_wait=self.max_rate_limit_wait) + random.uniform(0, 1.0))
                 continue
             if status in RETRY_STATUSES and idempotent and attempt < self.retries:
