@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Requests, writes and wall time of the roles against the Okta simulator, beside the floor that Okta allows.
 
-Usage: python benchmarks/connection_bench.py [--sizes 10 50 200] [--forks 25] [--window-scale 0.5]
+Usage: python benchmarks/connection_bench.py [--sizes 10 50 200] [--forks 25] [--window-scale 0.25]
                                              [--skip-setup] [--skip-baseline] [--no-write] [--smoke]
 
 Three parts, each against a simulator of its own (tests/okta_sim), with the seeded Super Administrator's API
@@ -380,8 +380,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='*', default=[10, 50, 200], help='connections per play (part b)')
     parser.add_argument('--forks', type=int, default=25, help='ansible forks of part b (default 25)')
-    parser.add_argument('--window-scale', type=float, default=0.5,
-                        help='rate-limit window of part b as a share of 60 s (default 0.5: 30 s)')
+    parser.add_argument('--window-scale', type=float, default=0.25,
+                        help='rate-limit window of part b as a share of 60 s (default 0.25: 15 s)')
     parser.add_argument('--skip-setup', action='store_true', help='leave out part a')
     parser.add_argument('--skip-baseline', action='store_true', help='leave out part c')
     parser.add_argument('--no-write', action='store_true', help='print only; leave docs/benchmarks.md alone')
