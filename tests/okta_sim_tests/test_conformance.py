@@ -209,3 +209,33 @@ def test_summary_counts_waived_checks_apart_from_labels_that_waived_nothing(run_
     assert ('5 exchanges in 1 logs, 0 violations; 3 exchanges had a check waived: fault response=1, '
             'request invalid on purpose=1, undocumented-error * 401=1; '
             'labels that waived nothing: fault response=1, link-header=1') in out
+
+
+def test_parallel_check_gives_what_the_sequential_check_gives(checker, tmp_path, monkeypatch):
+    # Pieces of a few lines, so that the logs are cut in several pieces, one of them across a bad line.
+    monkeypatch.setattr(conformance, 'CHUNK_LINES', 3)
+    path = '/api/v1/apps/%s/grants' % APP_ID
+    error = {'errorCode': 'E0000011', 'errorSummary': 'Invalid token provided', 'errorLink': 'E0000011',
+             'errorId': 'x', 'errorCauses': []}
+    linked = _exchange('GET', path, 200, [GRANT])
+    linked['response_headers']['Link'] = '<https://x/api/v1/apps>; rel="self"'
+    first = [_exchange('GET', path, 200, [GRANT]), linked, _exchange('GET', path, 401, error),
+             _exchange('GET', path, 200, [dict(GRANT, status='BOGUS')]), linked, _exchange('GET', path, 200, [GRANT])]
+    second = [linked, _exchange('GET', path, 200, [dict(GRANT, scopeId=7)])]
+    files = [str(_write_log(tmp_path / 'a' / 'exchanges-1.jsonl', first)),
+             str(_write_log(tmp_path / 'b' / 'exchanges-2.jsonl', second))]
+
+    def fresh():
+        copy_ = conformance.Checker.__new__(conformance.Checker)
+        copy_.__dict__.update(checker.__dict__)
+        copy_.waived, copy_.noted = {}, {}
+        copy_.counts = {'exchanges': 0, 'waived_exchanges': 0}
+        return copy_
+
+    per_file_seq, per_file_par = {}, {}
+    sequential, seq_violations = conformance.validate(files, fresh(), per_file=per_file_seq)
+    parallel, par_violations = conformance.validate_parallel(files, fresh(), 2, per_file=per_file_par)
+    assert par_violations == [str(v) for v in seq_violations] and len(par_violations) == 2
+    assert parallel.counts == sequential.counts and parallel.counts['exchanges'] == 8
+    assert parallel.waived == sequential.waived and parallel.noted == sequential.noted
+    assert per_file_par == per_file_seq == {files[0]: 6, files[1]: 2}

@@ -29,6 +29,7 @@ import copy
 import glob
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import re
@@ -438,6 +439,22 @@ def exchange_files(directories):
     return files
 
 
+def _check_line(checker, path, number, line, violations):
+    """Check one line of a log; returns 1 when it held an exchange (counted), else 0."""
+    if not line.strip():
+        return 0
+    try:
+        exchange = json.loads(line)
+    except ValueError:
+        violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not JSON'))
+        return 0
+    if not isinstance(exchange, dict):
+        violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not a JSON object'))
+        return 0
+    violations += checker.check(path, exchange)
+    return 1
+
+
 def validate(paths, checker=None, per_file=None):
     """Check every exchange of the given logs; return (checker, violations).
 
@@ -450,20 +467,62 @@ def validate(paths, checker=None, per_file=None):
         count = 0
         with open(path, encoding='utf-8') as handle:
             for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    exchange = json.loads(line)
-                except ValueError:
-                    violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not JSON'))
-                    continue
-                if not isinstance(exchange, dict):
-                    violations.append(Violation(path, {'seq': 'line %d' % number}, 'log', 'not a JSON object'))
-                    continue
-                count += 1
-                violations += checker.check(path, exchange)
+                count += _check_line(checker, path, number, line, violations)
         if per_file is not None:
             per_file[path] = count
+    return checker, violations
+
+
+# The checker of the worker processes of validate_parallel(): the parent's, inherited through fork (the
+# descriptions are loaded once).
+_WORKER = {}
+CHUNK_LINES = 300
+# Logs smaller than this are checked in this process (starting workers would cost more than it saves).
+PARALLEL_MIN_BYTES = 2 * 1024 * 1024
+
+
+def _check_chunk(task):
+    """Worker of validate_parallel(): lines [start, stop) of a log, with fresh counters."""
+    path, start, stop = task
+    checker = _WORKER['checker']
+    checker.waived, checker.noted = {}, {}
+    checker.counts = {'exchanges': 0, 'waived_exchanges': 0}
+    violations = []
+    count = 0
+    with open(path, encoding='utf-8') as handle:
+        for number, line in enumerate(handle, 1):
+            if number >= stop:
+                break
+            if number >= start:
+                count += _check_line(checker, path, number, line, violations)
+    return path, count, [str(v) for v in violations], checker.counts, checker.waived, checker.noted
+
+
+def validate_parallel(paths, checker, jobs, per_file=None):
+    """validate() in ``jobs`` processes, the logs cut in pieces of CHUNK_LINES lines; the counters of the pieces
+    are added into ``checker``'s. Returns (checker, violations as text, in the order of the logs)."""
+    tasks = []
+    for path in paths:
+        with open(path, encoding='utf-8') as handle:
+            lines = sum(1 for dummy in handle)
+        per_file_count = per_file if per_file is not None else {}
+        per_file_count[path] = 0
+        tasks += [(path, start, start + CHUNK_LINES) for start in range(1, max(lines, 1) + 1, CHUNK_LINES)]
+    _WORKER['checker'] = checker
+    waived, noted, counts = dict(checker.waived), dict(checker.noted), dict(checker.counts)
+    violations = []
+    try:
+        with multiprocessing.get_context('fork').Pool(jobs) as pool:
+            for path, count, found, piece_counts, piece_waived, piece_noted in pool.imap(_check_chunk, tasks):
+                if per_file is not None:
+                    per_file[path] += count
+                violations += found
+                for total, piece in ((counts, piece_counts), (waived, piece_waived), (noted, piece_noted)):
+                    for name, number in piece.items():
+                        total[name] = total.get(name, 0) + number
+    finally:
+        _WORKER.clear()
+    checker.waived, checker.noted, checker.counts = waived, noted, counts
     return checker, violations
 
 
@@ -494,7 +553,11 @@ def main(argv=None):
         print('conformance: no exchange logs found in %s' % (', '.join(directories)))
         return 2
     per_file = {}
-    checker, violations = validate(files, per_file=per_file)
+    jobs = int(os.environ.get('CONFORMANCE_JOBS') or os.cpu_count() or 1)
+    if jobs > 1 and sum(os.path.getsize(path) for path in files) > PARALLEL_MIN_BYTES:
+        checker, violations = validate_parallel(files, Checker(), jobs, per_file=per_file)
+    else:
+        checker, violations = validate(files, per_file=per_file)
     for violation in violations:
         print(violation)
     problems = []
