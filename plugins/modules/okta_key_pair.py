@@ -45,20 +45,8 @@ options:
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
+  - identity.okta.okta.fork
 attributes:
-  action:
-    support: full
-    details:
-      - >-
-        The action plugin runs the module in a fork of the task's worker process when the task runs on the controller
-        (C(connection: local), for example with C(delegate_to: localhost)) with the controller's own Python and
-        without C(become), which saves the start-up of a new Python process for each task. Elsewhere, or with the
-        variable C(okta_fork_modules) set to V(false), the module runs as any module does. The result is the same.
-  async:
-    support: full
-    details: An C(async) task runs the module as any module does (not in a fork).
-  bypass_host_loop:
-    support: none
   check_mode:
     support: full
     details: Reports C(changed) when the key would be created or its permissions set, and writes nothing.
