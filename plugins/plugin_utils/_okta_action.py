@@ -34,7 +34,7 @@ import traceback
 
 from ansible.errors import AnsibleError
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible.plugins.action import ActionBase
+from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.utils.display import Display
 
 try:
@@ -169,20 +169,12 @@ def run_forked(module_fqn, json_params, profile, environment):
     )
 
 
-class OktaModuleAction(ActionBase):
-    """Runs an identity.okta module: in a fork of the worker when the task runs on the controller."""
+class OktaModuleAction(NormalAction):
+    """Runs an identity.okta module: in a fork of the worker when the task runs on the controller.
 
-    _supports_check_mode = True
-    _supports_async = True
-
-    def run(self, tmp=None, task_vars=None):
-        result = super(OktaModuleAction, self).run(tmp, task_vars)
-        del tmp
-        wrap_async = self._task.async_val and not self._connection.has_native_async
-        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
-        if not wrap_async:
-            self._remove_tmp_path(self._connection._shell.tmpdir)
-        return result
+    Ansible's own action of modules without a plugin (``normal``) does the rest: check mode, async, the
+    clean-up of a remote temporary folder; only how the module is executed differs.
+    """
 
     def _fork_possible(self, wrap_async, task_vars):
         if ansible_basic is None or wrap_async or self._task.async_val:
