@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """Requests, writes and wall time of the roles against the Okta simulator, beside the floor that Okta allows.
 
-Usage: python benchmarks/connection_bench.py [--sizes 10 50 200] [--forks 25] [--window-scale 0.25]
-                                             [--skip-setup] [--skip-baseline] [--no-write] [--smoke]
+Usage: python benchmarks/connection_bench.py [--sizes 10 50 200] [--no-reserve-sizes 200] [--forks 25]
+                                             [--window-scale 0.25] [--skip-setup] [--skip-baseline] [--no-write] [--smoke]
 
 Three parts, each against a simulator of its own (tests/okta_sim), with the seeded Super Administrator's API
 token as the management credential:
@@ -13,7 +13,8 @@ a. one connection of each authentication type: the first setup and a re-run (no-
 b. N client credentials connections in one play (``playbooks/awx/connections.yml``, one connection per inventory
    host, ``okta_one_connection_per_host: true``) under ``--rate-limit-profile small`` with its window scaled by
    ``--window-scale``: wall time, requests, 429 answers, failures and the floor that the tightest rate-limit
-   bucket forces, with the ratio wall/floor;
+   bucket forces, with the ratio wall/floor; then again at ``--no-reserve-sizes`` with the modules' rate-limit
+   reserve set to 0 (``OKTA_RATE_LIMIT_RESERVE``), to show the pacing against the whole limit;
 c. the same setup as a plain ``ansible.builtin.uri`` playbook (benchmarks/uri_baseline.yml).
 
 The figures are printed and written into docs/benchmarks.md between its FIGURES markers (``--no-write`` to
@@ -244,11 +245,14 @@ def floor_seconds(per_bucket, limits, window, share=1.0):
     return worst, name
 
 
-def part_b(work, size, forks, window, handoff=True):
+def part_b(work, size, forks, window, handoff=True, reserve=None):
+    """N connections in one play; ``reserve`` (percent) replaces the modules' default rate-limit reserve."""
     limits = PROFILES['small']
     sim = Sim(work, '--rate-limit-profile', 'small', '--rate-limit-window', repr(window))
     try:
         env = sim.env(work)
+        if reserve is not None:
+            env['OKTA_RATE_LIMIT_RESERVE'] = str(reserve)
         hosts = {}
         for index in range(size):
             name = 'conn%03d' % index
@@ -272,11 +276,13 @@ def part_b(work, size, forks, window, handoff=True):
             bucket = sim_core.bucket_for(entry['path'], entry['method'])
             per_bucket[bucket] = per_bucket.get(bucket, 0) + 1
     floor, tightest = floor_seconds(per_bucket, limits, window)
-    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=1.0 - RESERVE)
+    share = 1.0 - (RESERVE if reserve is None else reserve / 100.0)
+    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=share)
     failures = failed_hosts(output)
     if rc != 0 and not failures:
         failures = ['(ansible-playbook exit code %d)' % rc]
     return dict(summary(log), size=size, forks=forks, window=window, wall=wall, failures=len(failures),
+                reserve=int(round(RESERVE * 100)) if reserve is None else reserve,
                 failed=failures[:5], per_bucket=per_bucket, floor=floor, floor_reserve=floor_reserve,
                 tightest=tightest, module_tasks=len(module_tasks(tasks)),
                 tail=output[-2000:] if failures else '')
@@ -351,15 +357,15 @@ def report(info, setup_rows, startup, baseline, convergence, window_scale):
         out.append('### Many client credentials connections in one play (`--rate-limit-profile small`, window %.1f s '
                    '= %.2f x %d s)' % (window, window_scale, DEFAULT_WINDOW))
         out.append('')
-        out.append('| N | forks | wall (s) | requests | 429 | failures | floor (s) | wall / floor | floor with '
-                   '20% reserve (s) | wall / that | tightest bucket | requests per bucket |')
-        out.append('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |')
+        out.append('| N | forks | reserve | wall (s) | requests | 429 | failures | floor (s) | wall / floor | floor '
+                   'with the reserve (s) | wall / that | tightest bucket | requests per bucket |')
+        out.append('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |')
         for row in convergence:
             ratio = row['wall'] / row['floor'] if row['floor'] else float('nan')
             ratio_r = row['wall'] / row['floor_reserve'] if row['floor_reserve'] else float('nan')
             buckets = ', '.join('%s %d' % (k, v) for k, v in sorted(row['per_bucket'].items()))
-            out.append('| %d | %d | %.1f | %d | %d | %d | %.1f | %.2f | %.1f | %.2f | %s | %s |' % (
-                row['size'], row['forks'], row['wall'], row['requests'], row['status_429'], row['failures'],
+            out.append('| %d | %d | %d %% | %.1f | %d | %d | %d | %.1f | %.2f | %.1f | %.2f | %s | %s |' % (
+                row['size'], row['forks'], row['reserve'], row['wall'], row['requests'], row['status_429'], row['failures'],
                 row['floor'], ratio, row['floor_reserve'], ratio_r, row['tightest'], buckets))
         out.append('')
     return '\n'.join(out)
@@ -382,6 +388,8 @@ def main(argv=None):
     parser.add_argument('--forks', type=int, default=25, help='ansible forks of part b (default 25)')
     parser.add_argument('--window-scale', type=float, default=0.25,
                         help='rate-limit window of part b as a share of 60 s (default 0.25: 15 s)')
+    parser.add_argument('--no-reserve-sizes', type=int, nargs='*', default=[200],
+                        help='part b again at these sizes with OKTA_RATE_LIMIT_RESERVE=0 (default 200)')
     parser.add_argument('--skip-setup', action='store_true', help='leave out part a')
     parser.add_argument('--skip-baseline', action='store_true', help='leave out part c')
     parser.add_argument('--no-write', action='store_true', help='print only; leave docs/benchmarks.md alone')
@@ -390,7 +398,7 @@ def main(argv=None):
     parser.add_argument('--keep', action='store_true', help='keep the working folder')
     args = parser.parse_args(argv)
     if args.smoke:
-        args.sizes, args.forks, args.window_scale = [10], 10, 0.05
+        args.sizes, args.forks, args.window_scale, args.no_reserve_sizes = [10], 10, 0.05, []
         args.skip_setup = args.skip_baseline = args.no_write = True
     info = machine()
     work = tempfile.mkdtemp(prefix='okta-bench-', dir=os.path.join(ROOT, 'tests', 'output') if os.path.isdir(
@@ -415,14 +423,17 @@ def main(argv=None):
         if not args.skip_baseline:
             baseline = part_c(work)
             publish(False)
-        for size in args.sizes:
-            row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale, handoff=not args.smoke)
+        runs = [(size, None) for size in args.sizes] + [(size, 0) for size in args.no_reserve_sizes]
+        for index, (size, reserve) in enumerate(runs):
+            row = part_b(work, size, args.forks, DEFAULT_WINDOW * args.window_scale, handoff=not args.smoke,
+                         reserve=reserve)
             convergence.append(row)
-            print('N=%d: wall %.1f s, %d requests, %d answers 429, %d failures, floor %.1f s' % (
-                size, row['wall'], row['requests'], row['status_429'], row['failures'], row['floor']), flush=True)
+            print('N=%d, reserve %d %%: wall %.1f s, %d requests, %d answers 429, %d failures, floor %.1f s' % (
+                size, row['reserve'], row['wall'], row['requests'], row['status_429'], row['failures'], row['floor']),
+                flush=True)
             if row['failures']:
                 print(row['tail'], file=sys.stderr)
-            if size != args.sizes[-1]:
+            if index != len(runs) - 1:
                 publish(False)
         publish(True)
         return 1 if any(row['failures'] for row in convergence) else 0
