@@ -14,7 +14,8 @@ Every target is run as ``ansible-playbook -i tests/inventory/hosts.yml targets/<
 @<vars file>`` from the collection root, with:
 
 - the environment ``OKTA_DOMAIN``, ``OKTA_API_TOKEN`` and ``OKTA_CA_PATH`` (so modules need no
-  connection options) and ``ANSIBLE_COLLECTIONS_PATH`` finding this collection as identity.okta;
+  connection options) and ``ANSIBLE_COLLECTIONS_PATH`` finding this collection as identity.okta, and the
+  targets' helpers (``tests/integration/collections``: ``okta_tests.local.uri``);
 - the extra vars ``okta_domain``, ``okta_api_token``, ``okta_ca_path`` and ``okta_sim_control_url``
   (the last one only with a simulator; against a real org it is undefined and ``okta_ca_path`` is
   null unless a CA bundle is given).
@@ -51,6 +52,9 @@ from okta_sim_process import Simulator, SimulatorError, ansible_tool, collection
 
 TARGETS_DIR = os.path.join(ROOT, 'tests', 'integration', 'targets')
 INVENTORY = os.path.join(ROOT, 'tests', 'inventory', 'hosts.yml')
+# The targets' own helpers (okta_tests.local.uri: ansible.builtin.uri in a fork of the worker), not shipped
+# among identity.okta's own plugins.
+TEST_COLLECTIONS = os.path.join(ROOT, 'tests', 'integration', 'collections')
 OUTPUT_DIR = os.path.join(ROOT, 'tests', 'output', 'integration')
 
 # The hidden target whose run_target.sh every runme.sh runs (see its alias needs/target/...).
@@ -154,6 +158,7 @@ def write_vars_file(path: str, connection: dict) -> str:
 def target_env(connection: dict, env: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of a target: env (default ours) with the collection path and the connection."""
     env = collection_env(env)
+    env['ANSIBLE_COLLECTIONS_PATH'] = os.pathsep.join([env['ANSIBLE_COLLECTIONS_PATH'], TEST_COLLECTIONS])
     for name in CONNECTION_ENV:
         env.pop(name, None)
     env.update(OKTA_DOMAIN=connection['okta_domain'], OKTA_API_TOKEN=connection['okta_api_token'])
