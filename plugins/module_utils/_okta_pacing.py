@@ -201,8 +201,15 @@ class State(object):
             if reset == bucket["reset"]:
                 bucket["remaining"] = min(bucket["remaining"], remaining)  # the lower count of a window is the newer
                 return
-            if bucket["reset"] <= now and not self._other(limit, reset, bucket_id):
-                bucket.update(remaining=remaining, reset=reset)  # a later window of this bucket
+            if bucket["reset"] <= now:
+                other = self._other(limit, reset, bucket_id)
+                if other is None:
+                    bucket.update(remaining=remaining, reset=reset)  # a later window of this bucket
+                    return
+                # A later window that another bucket already shows: the two are one bucket (or two that share
+                # limit and reset, paced together). All of this bucket's keys join the other: moving this key
+                # alone would leave its bucket's other keys counting a fresh window of their own.
+                self._merge(bucket_id, other, remaining)
                 return
             # Its window ends at another time than the bucket's current one: the key is in another bucket.
         match = self._other(limit, reset, bucket_id)
@@ -213,6 +220,14 @@ class State(object):
         else:
             self.buckets[match]["remaining"] = min(self.buckets[match]["remaining"], remaining)
         self.keys[key] = match
+        self._drop_unused()
+
+    def _merge(self, bucket_id, into, remaining):
+        """Every key of ``bucket_id`` goes to bucket ``into``, whose count takes ``remaining`` when lower."""
+        for key, value in list(self.keys.items()):
+            if value == bucket_id:
+                self.keys[key] = into
+        self.buckets[into]["remaining"] = min(self.buckets[into]["remaining"], remaining)
         self._drop_unused()
 
     def _other(self, limit, reset, but):

@@ -262,3 +262,22 @@ def test_late_answer_of_the_window_before_does_not_end_a_new_window(folder):
     assert clock.sleeps == []
     one.before("GET", "/api/v1/apps")
     assert clock.sleeps and clock.sleeps[0] == pytest.approx(pacing.PENDING_POLL)
+
+
+def test_a_bucket_whose_window_ended_joins_a_bucket_with_the_same_window_with_all_its_keys(folder):
+    clock = Clock()
+    one = pacer(folder, clock, reserve=0, concurrency=0)   # no slots: the requests below are never answered
+    one.after(one.before("GET", "/api/v1/logs"), headers(50, 40, 1010))                       # one bucket ...
+    one.after(one.before("GET", "/api/v1/meta/schemas/user/default"), headers(50, 39, 1010))  # ... of two keys
+    one.after(one.before("POST", "/api/v1/apps/0oa1/grants"), headers(50, 45, 1025))         # another window
+    ticket = one.before("GET", "/api/v1/logs")        # taken in the first bucket's window ...
+    clock.now = 1011.0                                  # ... which ends before the answer comes
+    one.after(ticket, headers(50, 49, 1025))           # the answer shows a window ending with the other's
+    state = pacing.State(__import__("json").loads(open(one.state_path).read()))
+    assert len(set(state.keys.values())) == 1 and len(state.buckets) == 1
+    # One count for the three keys: the schemas key does not start a fresh window of its own.
+    for index in range(45):
+        one.before("GET", "/api/v1/logs" if index % 2 else "/api/v1/meta/schemas/user/default")
+    assert clock.sleeps == []
+    one.before("GET", "/api/v1/meta/schemas/user/default")
+    assert len(clock.sleeps) == 1 and 14.0 <= clock.sleeps[0] <= 14.2
