@@ -177,12 +177,6 @@ class State(object):
             return PENDING_POLL
         return max(0.01, bucket["reset"] - now)
 
-    def forget(self, key):
-        """The key's next request goes as a probe: its client has just waited for the reset after a 429."""
-        self.keys.pop(key, None)
-        self.probes.pop(key, None)
-        self._drop_unused()
-
     def answered(self, key):
         """An answer without rate-limit figures (or none) came for the key: its probe is over."""
         self.probes.pop(key, None)
@@ -381,12 +375,6 @@ class Pacer(object):
         finally:
             if slot is not None:
                 os.close(slot)
-
-    def forget(self, method, path):
-        """Called after a ``429`` whose reset the client waits for itself: the retry is not paced a second time
-        for this request's key (the other keys of its bucket still wait for the reset they learned)."""
-        key = bucket_key(method, path)
-        self._with_state(lambda state: state.forget(key))
 
     def paced(self, send):
         """``send`` (a ``requests.Session.request``) wrapped: each call waits its turn and teaches the others."""

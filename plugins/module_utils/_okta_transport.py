@@ -452,9 +452,10 @@ class OktaClient(object):
                 # Nothing was done: always safe to send again. A busy org (many connections at once) may
                 # answer 429 several windows in a row, so waits have a budget of their own.
                 rate_limited += 1
-                # This wait lasts until the reset: the pacer, which took in this answer's figures (none left until
-                # the reset), must not make the retry wait a second time.
-                self.pacer.forget(method, urlsplit(url).path)
+                # This wait lasts until the reset. The pacer took in this answer's figures (none left until the
+                # reset) for every process: the retry, sent after the reset, takes a request of the new window like
+                # any other. Were the key dropped from the shared state instead, every process would send its next
+                # request of it as an unpaced probe into the empty bucket: one 429 would bring the next.
                 self.sleep(retry_after_seconds(response.headers, max_wait=self.max_rate_limit_wait) + random.uniform(0, 1.0))
                 continue
             if status in RETRY_STATUSES and idempotent and attempt < self.retries:

@@ -91,16 +91,18 @@ def test_keys_of_one_bucket_share_its_count(folder):
     assert len(clock.sleeps) == 1
 
 
-def test_after_a_429_only_the_retried_key_goes_without_a_second_wait(folder):
+def test_a_429_keeps_the_bucket_known_to_every_process_and_the_retry_takes_a_request_of_the_new_window(folder):
     clock = Clock()
-    one = pacer(folder, clock, reserve=0)
-    one.after(one.before("GET", "/api/v1/apps"), headers(10, 5, 1010))
-    one.after(one.before("POST", "/api/v1/apps"), headers(10, 0, 1010))  # the 429's figures: none left
-    one.forget("POST", "/api/v1/apps")             # its client waits for the reset itself, then retries
-    one.before("POST", "/api/v1/apps")
-    assert clock.sleeps == []
-    one.before("GET", "/api/v1/apps")               # the other key of the bucket still waits for the reset
+    first, second = pacer(folder, clock, reserve=0, concurrency=0), pacer(folder, clock, reserve=0, concurrency=0)
+    first.after(first.before("GET", "/api/v1/apps"), headers(10, 5, 1010))
+    first.after(first.before("GET", "/api/v1/apps"), headers(10, 0, 1010))   # the 429's figures: none left
+    second.before("GET", "/api/v1/apps")            # another process waits for the reset: no unpaced probe
     assert len(clock.sleeps) == 1 and 10.0 <= clock.sleeps[0] <= 10.2
+    del clock.sleeps[:]
+    first.before("GET", "/api/v1/apps")             # the retry, after the reset its client waited for
+    assert clock.sleeps == []
+    state = pacing.State(__import__("json").loads(open(first.state_path).read()))
+    assert state.buckets[state.keys["GET /api/v1/apps"]]["remaining"] == 8   # both counted in the new window
 
 
 def test_stale_state_is_ignored_after_the_reset(folder):
