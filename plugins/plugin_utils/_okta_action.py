@@ -169,11 +169,10 @@ def run_forked(module_fqn, json_params, profile, environment):
     )
 
 
-class OktaModuleAction(NormalAction):
-    """Runs an identity.okta module: in a fork of the worker when the task runs on the controller.
+class ForkedModuleMixin(object):
+    """How an action plugin runs a module in a fork of the worker: when it may, with which interpreter, and the run.
 
-    Ansible's own action of modules without a plugin (``normal``) does the rest: check mode, async, the
-    clean-up of a remote temporary folder; only how the module is executed differs.
+    Mixed into an action plugin class before Ansible's action it extends; used by :class:`OktaModuleAction`.
     """
 
     def _fork_possible(self, wrap_async, task_vars):
@@ -184,6 +183,44 @@ class OktaModuleAction(NormalAction):
         if self._play_context.become or getattr(self._connection, "become", None) is not None:
             return False
         return fork_enabled(self._templar.template(task_vars.get(FORK_SWITCH)) if task_vars else None)
+
+    def _module_shebang(self, task_vars):
+        """The interpreter line Ansible would give the module here, or None when it needs interpreter discovery.
+
+        Asks Ansible's own resolution (``ansible_python_interpreter``, its configuration, the facts of an earlier
+        discovery), which is private to ansible-core: any surprise means the usual path, which discovers.
+        """
+        use_vars = task_vars.get("ansible_delegated_vars", {}).get(self._task.delegate_to, {}) if self._task.delegate_to else task_vars
+        try:
+            shebang, dummy = module_common._get_shebang(  # pylint: disable=protected-access
+                "/usr/bin/python", use_vars, self._templar, remote_is_local=bool(getattr(self._connection, "_remote_is_local", False)))
+        except Exception:  # pylint: disable=broad-except
+            return None
+        return shebang
+
+    def _execute_in_fork(self, module_name, module_fqn, module_args, task_vars, shebang, ignore_unknown_opts=False):
+        """Run the module ``module_fqn`` (Python name) in a fork of the worker and return its result, as Ansible
+        returns the result of a module it ran with the interpreter ``shebang``."""
+        self._update_module_args(module_name, module_args, task_vars, ignore_unknown_opts=ignore_unknown_opts)
+        self._used_interpreter = shebang
+        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
+        json_params = json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args), cls=encoder).encode("utf-8")
+        environment = {}
+        self._compute_environment_string(raw_environment_out=environment)
+        display.vvv("identity.okta: running %s in a fork of the worker" % module_fqn)
+        res = run_forked(module_fqn, json_params, PROFILE, dict((str(k), str(v)) for k, v in environment.items()))
+        data = self._parse_returned_data(res, PROFILE)
+        data.pop("_ansible_suppress_tmpdir_delete", None)
+        remove_internal_keys(data)
+        return data
+
+
+class OktaModuleAction(ForkedModuleMixin, NormalAction):
+    """Runs an identity.okta module: in a fork of the worker when the task runs on the controller.
+
+    Ansible's own action of modules without a plugin (``normal``) does the rest: check mode, async, the
+    clean-up of a remote temporary folder; only how the module is executed differs.
+    """
 
     def _execute_module(self, module_name=None, module_args=None, tmp=None, task_vars=None, persist_files=False,
                         delete_remote_tmp=None, wrap_async=False, ignore_unknown_opts=False):
@@ -202,32 +239,8 @@ class OktaModuleAction(NormalAction):
             return super(OktaModuleAction, self)._execute_module(
                 module_name=module_name, module_args=module_args, task_vars=task_vars, wrap_async=wrap_async,
                 ignore_unknown_opts=ignore_unknown_opts)
-        self._update_module_args(module_name, module_args, task_vars, ignore_unknown_opts=ignore_unknown_opts)
-        self._used_interpreter = shebang
-        encoder = get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE)
-        json_params = json.dumps(dict(ANSIBLE_MODULE_ARGS=module_args), cls=encoder).encode("utf-8")
-        environment = {}
-        self._compute_environment_string(raw_environment_out=environment)
-        display.vvv("identity.okta: running %s in a fork of the worker" % module_fqn)
-        res = run_forked(module_fqn, json_params, PROFILE, dict((str(k), str(v)) for k, v in environment.items()))
-        data = self._parse_returned_data(res, PROFILE)
-        data.pop("_ansible_suppress_tmpdir_delete", None)
-        remove_internal_keys(data)
-        return data
-
-    def _module_shebang(self, task_vars):
-        """The interpreter line Ansible would give the module here, or None when it needs interpreter discovery.
-
-        Asks Ansible's own resolution (``ansible_python_interpreter``, its configuration, the facts of an earlier
-        discovery), which is private to ansible-core: any surprise means the usual path, which discovers.
-        """
-        use_vars = task_vars.get("ansible_delegated_vars", {}).get(self._task.delegate_to, {}) if self._task.delegate_to else task_vars
-        try:
-            shebang, dummy = module_common._get_shebang(  # pylint: disable=protected-access
-                "/usr/bin/python", use_vars, self._templar, remote_is_local=bool(getattr(self._connection, "_remote_is_local", False)))
-        except Exception:  # pylint: disable=broad-except
-            return None
-        return shebang
+        return self._execute_in_fork(module_name, module_fqn, module_args, task_vars, shebang,
+                                     ignore_unknown_opts=ignore_unknown_opts)
 
 
 def _module_fqn(resolved_name):
