@@ -276,13 +276,13 @@ def part_b(work, size, forks, window, handoff=True, reserve=None):
             bucket = sim_core.bucket_for(entry['path'], entry['method'])
             per_bucket[bucket] = per_bucket.get(bucket, 0) + 1
     floor, tightest = floor_seconds(per_bucket, limits, window)
-    share = 1.0 - (RESERVE if reserve is None else reserve / 100.0)
-    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=share)
+    reserve = int(round(RESERVE * 100)) if reserve is None else reserve
+    floor_reserve, dummy = floor_seconds(per_bucket, limits, window, share=1.0 - reserve / 100.0)
     failures = failed_hosts(output)
     if rc != 0 and not failures:
         failures = ['(ansible-playbook exit code %d)' % rc]
     return dict(summary(log), size=size, forks=forks, window=window, wall=wall, failures=len(failures),
-                reserve=int(round(RESERVE * 100)) if reserve is None else reserve,
+                reserve=reserve,
                 failed=failures[:5], per_bucket=per_bucket, floor=floor, floor_reserve=floor_reserve,
                 tightest=tightest, module_tasks=len(module_tasks(tasks)),
                 tail=output[-2000:] if failures else '')
