@@ -1,6 +1,6 @@
 """Replay of recorded real Okta traffic against the simulator.
 
-Every interaction of the cassettes in ``../shared/okta-traffic`` (vcrpy, recorded by the official Okta Python SDK
+Every interaction of the cassettes in ``tests/data/okta-traffic`` (vcrpy, recorded by the official Okta Python SDK
 against real orgs) on an endpoint the collection uses (the operations of ``_okta_catalog.py`` and the token
 endpoint) is sent again to an in-process simulator that went through the same earlier requests of its cassette.
 Status, error code and causes, response field names and types (recursively) and the headers that matter
@@ -28,7 +28,7 @@ from okta_sim.limits import RateLimiter  # noqa: E402
 from okta_sim.server import Simulator  # noqa: E402
 from okta_sim.store import Store  # noqa: E402
 
-TRAFFIC_DIR = os.environ.get('OKTA_TRAFFIC_DIR') or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'okta-traffic')
+TRAFFIC_DIR = os.environ.get('OKTA_TRAFFIC_DIR') or os.path.join(REPO_ROOT, 'tests', 'data', 'okta-traffic')
 CATALOGUE = os.path.join(REPO_ROOT, 'plugins', 'module_utils', '_okta_catalog.py')
 HOST = 'replay.okta.example'
 JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'

@@ -119,15 +119,20 @@ def prepare_pip_bootstrap(python: str, log) -> None:
         log('wrote pip bootstrap stand-in %s' % script_path)
 
 
+# Reference data the tests read (a copy of third-party descriptions and recordings, kept as published): not part
+# of the collection (galaxy.yml leaves it out of the build), so not part of what ansible-test checks either.
+NOT_COLLECTION = ('tests/data/',)
+
+
 def git_files() -> list[str]:
-    """Return the files git knows about: tracked, and untracked but not ignored."""
+    """Return the files git knows about (tracked, and untracked but not ignored) that belong to the collection."""
     output = subprocess.run(
         ['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
         cwd=ROOT, check=True, stdout=subprocess.PIPE,
     ).stdout.decode('utf-8')
     files = sorted(set(path for path in output.split('\0') if path))
     # tracked files deleted from the work tree are not part of what is tested
-    return [path for path in files if os.path.lexists(os.path.join(ROOT, path))]
+    return [path for path in files if os.path.lexists(os.path.join(ROOT, path)) and not path.startswith(NOT_COLLECTION)]
 
 
 def copy_tree(files: list[str], dest: str) -> None:

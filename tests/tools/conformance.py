@@ -6,7 +6,7 @@ conform, when the logs hold no exchange at all, or when a required suite (``--re
 folder ``DIR/SUITE``, where ``make`` has that suite's simulators log) left no exchange; 2 when there
 is no log file at all. Every line is read, a last line without a newline too (the suites have ended).
 
-The descriptions are looked up in ``$OKTA_OPENAPI_DIR`` or ``../shared/okta-openapi`` next to the repository.
+The descriptions are looked up in ``$OKTA_OPENAPI_DIR`` or the repository's copy, ``tests/data/okta-openapi``.
 Parsing the 3.4 MB YAML takes a while, so the parsed documents are cached (pickle) under ``tests/output/``.
 
 Every exchange is checked: request query/path/header parameters and body, response status, headers and body
@@ -103,7 +103,7 @@ def _is_empty_insufficient_scope(operation, exchange):
     return exchange['status'] == 403 and exchange.get('response_body') is None and 'insufficient_scope' in challenge
 
 
-# Where recorded real Okta traffic (../shared/okta-traffic, Terraform provider recordings) and the descriptions
+# Where recorded real Okta traffic (tests/data/okta-traffic, Terraform provider recordings) and the descriptions
 # disagree, real traffic wins. Each difference is tolerated by name, only for the exchanges its test selects, and
 # only when the exchange conforms once that one difference is undone.
 # name -> (reason, selects(operation, exchange), undo(exchange))
@@ -137,7 +137,7 @@ EMPTY_INSUFFICIENT_SCOPE = ('insufficient-scope-empty-body',
 
 def spec_dir():
     """Folder of Okta's OpenAPI descriptions."""
-    return os.environ.get('OKTA_OPENAPI_DIR') or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'okta-openapi')
+    return os.environ.get('OKTA_OPENAPI_DIR') or os.path.join(REPO_ROOT, 'tests', 'data', 'okta-openapi')
 
 
 def _load_document(path):

@@ -83,7 +83,7 @@ def environment(tree):
                OKTA_SIM_EXCHANGE_LOG_DIR=os.path.join(tree, 'tests', 'output', 'exchanges'),
                # Okta's API descriptions stay where they are for the checkout (beside it, or as set).
                OKTA_OPENAPI_DIR=os.environ.get('OKTA_OPENAPI_DIR')
-               or os.path.join(os.path.dirname(REPO_ROOT), 'shared', 'okta-openapi'))
+               or os.path.join(REPO_ROOT, 'tests', 'data', 'okta-openapi'))
     return env
 
 

@@ -16,9 +16,9 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.modules import okta_admin_role
 
-# Okta's API descriptions: $OKTA_OPENAPI_DIR, else ../shared/okta-openapi beside the repository.
+# Okta's API descriptions: $OKTA_OPENAPI_DIR, else the copy in tests/data/okta-openapi.
 _REPO_ROOT = os.path.realpath(os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "..", ".."))
-OPENAPI = os.path.join(os.environ.get("OKTA_OPENAPI_DIR") or os.path.join(os.path.dirname(_REPO_ROOT), "shared", "okta-openapi"),
+OPENAPI = os.path.join(os.environ.get("OKTA_OPENAPI_DIR") or os.path.join(_REPO_ROOT, "tests", "data", "okta-openapi"),
                        "management-oneOfInheritance.yaml")
 CLIENT_ROLES = "/oauth2/v1/clients/%s/roles"
 SAML_APP = {"id": "0oasaml0000000000001", "name": "my_saml_app", "label": "SAML", "status": "ACTIVE",
