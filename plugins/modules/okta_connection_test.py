@@ -366,9 +366,9 @@ token_metadata:
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import AUTH_TYPES
-from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connection_test import (
+from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connection_test import ConnectionTestEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connection_test_api_key import (
     DEFAULT_REQUIRED_ROLES,
-    ConnectionTestEngine,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
 

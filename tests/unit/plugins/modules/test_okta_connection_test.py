@@ -22,8 +22,11 @@ import jwt
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test as ct
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test_api_key as ct_api_key
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test_authorization_code as ct_code
+from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test_base as ct_base
 from ansible_collections.identity.okta.plugins.module_utils import _okta_transport as oc
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import operation
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import AUTH_TYPES, operation
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.modules import okta_connection_test as module
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
@@ -51,11 +54,11 @@ def client(**kwargs):
 
 
 def run(okta, mgmt=False, mgmt_token=None, **params):
-    base = dict(okta_domain=DOMAIN, scopes=[], required_roles=list(ct.DEFAULT_REQUIRED_ROLES))
+    base = dict(okta_domain=DOMAIN, scopes=[], required_roles=list(ct_api_key.DEFAULT_REQUIRED_ROLES))
     base.update(params)
     conn = client(api_token=base.get("api_key") if base["auth_type"] == "api_key" else None)
     management = client(api_token=mgmt_token or okta.api_token) if mgmt or mgmt_token else None
-    test = ct.ConnectionTest(base, conn=conn, mgmt=management)
+    test = ct.connection_test(base, conn=conn, mgmt=management)
     assert test.check_domain()
     return test.run()
 
@@ -299,7 +302,7 @@ def test_authorization_code_client_authentication_passes_on_invalid_grant(okta):
     assert names(test) == ["okta_domain", "client_authentication", "dpop"]
     probe = okta.requests[0]
     assert probe.headers["Authorization"] == "Basic " + base64.b64encode(b"0oaweb:" + WEB_SECRET.encode()).decode()
-    assert probe.body == {"grant_type": "authorization_code", "code": ct.PROBE_CODE, "redirect_uri": CALLBACK}
+    assert probe.body == {"grant_type": "authorization_code", "code": ct_code.PROBE_CODE, "redirect_uri": CALLBACK}
     assert probe.response["error"] == "invalid_grant"
 
 
@@ -466,14 +469,21 @@ def test_api_key_several_tokens_of_the_owner(okta):
 
 def test_days_until():
     now = datetime.datetime(2026, 1, 1, 0, 0, 0)
-    assert ct._days_until("2026-01-03T00:00:00.000Z", now=now) == 2.0
-    assert ct._days_until("garbage", now=now) is None
+    assert ct_api_key._days_until("2026-01-03T00:00:00.000Z", now=now) == 2.0
+    assert ct_api_key._days_until("garbage", now=now) is None
+
+
+@pytest.mark.parametrize("auth_type", AUTH_TYPES)
+def test_every_auth_type_the_module_accepts_has_its_own_checks(auth_type):
+    test = ct.connection_test(dict(auth_type=auth_type, okta_domain=DOMAIN))
+    assert isinstance(test, ct_base.ConnectionTest) and test.auth_type == auth_type
+    assert type(test)._run_checks is not ct_base.ConnectionTest._run_checks
 
 
 # ------------------------------------------------------------------------------------ domain and transport
 
 def test_admin_domain_is_a_failing_check_naming_the_fix():
-    test = ct.ConnectionTest(dict(auth_type="api_key", okta_domain="acme-admin.okta.com"))
+    test = ct.connection_test(dict(auth_type="api_key", okta_domain="acme-admin.okta.com"))
     assert not test.check_domain()
     assert test.checks[0]["name"] == "okta_domain"
     assert "use 'acme.okta.com'" in test.checks[0]["advice"]
@@ -555,14 +565,14 @@ def test_module_uses_management_credentials_for_diagnosis(okta):
 # ------------------------------------------------------------------------------------ messages and edge cases
 
 def test_failure_message_groups_checks_with_the_same_advice():
-    test = ct.ConnectionTest(dict(auth_type="api_key", okta_domain=DOMAIN))
+    test = ct.connection_test(dict(auth_type="api_key", okta_domain=DOMAIN))
     test.add("token", False, "refused", advice="Fix the key.")
     test.add("signing_key", False, "wrong key", advice="Fix the key.")
     test.add("scopes", False, "missing", advice="Grant the scope.")
     test.add("dpop", True, "fine")
     assert test.failure_message() == (
         "The Okta connection test failed. token, signing_key: Fix the key. scopes: Grant the scope.")
-    assert ct.sentence("done") == "done." and ct.sentence("done.") == "done."
+    assert ct_base.sentence("done") == "done." and ct_base.sentence("done.") == "done."
 
 
 def test_assertion_without_key_id_works_with_one_active_key(okta):
