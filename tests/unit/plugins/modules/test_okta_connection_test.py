@@ -18,7 +18,6 @@ import datetime
 import json
 
 import jwt
-import jwt
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_connection_test as ct
