@@ -41,11 +41,11 @@ RELIABILITY_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration molecule awx sanity unit sim-test integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
+SUITES := reliability integration molecule awx sanity unit sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
-SIM_SUITES := sim-test integration molecule awx reliability
+SIM_SUITES := sim-test integration molecule awx reliability docs-commands
 CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
@@ -57,6 +57,9 @@ help:
 	@echo "make test         run every suite below, TEST_JOBS (default $(TEST_JOBS)) at a time, and print a summary"
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
+	@echo "make docs-commands"
+	@echo "                  run every ansible-playbook command of README.md, docs/ and the roles' READMEs as written,"
+	@echo "                  against the simulator started as README's \"Try it offline\" says (pytest tests/docs)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
 	@echo "make integration-ansible-test"
 	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
@@ -129,6 +132,10 @@ unit: venv collection-link
 sim-test: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/okta_sim_tests,$(suite_log))
+
+docs-commands: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/docs,$(suite_log))
 
 integration: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
