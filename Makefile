@@ -13,6 +13,8 @@ PYTHON ?= python3
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.requirements-installed
+# make demo installs only requirements-demo.txt (the first stage of .venv); the full stamp implies it.
+DEMO_STAMP := $(VENV)/.demo-requirements-installed
 REQUIREMENTS := requirements.txt requirements-dev.txt
 COLLECTION_LINK := collections/ansible_collections/identity/okta
 EXCHANGE_DIR := $(CURDIR)/tests/output/exchanges
@@ -50,10 +52,11 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv collection-link demo test $(SUITES) mutation clean distclean
+.PHONY: help venv venv-demo collection-link demo test $(SUITES) mutation clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
+	@echo "                  (installs only ansible-core and the runtime requirements into .venv: make venv-demo)"
 	@echo "make test         run every suite below, TEST_JOBS (default $(TEST_JOBS)) at a time, and print a summary"
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
@@ -81,6 +84,7 @@ help:
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make venv         create or update .venv from the requirements files"
+	@echo "make venv-demo    create .venv with only what make demo needs (requirements-demo.txt)"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
 
 # --- environment -------------------------------------------------------------------------------
@@ -95,6 +99,21 @@ $(VENV_STAMP): $(REQUIREMENTS)
 	"$(BIN)/python" -m pip install --disable-pip-version-check -r requirements-dev.txt
 	@touch "$@"
 
+# Nothing to do when the full toolchain is installed and up to date; else install the demo's few packages.
+venv-demo:
+	@if [ -f "$(VENV_STAMP)" ] && [ -z "$$(find $(REQUIREMENTS) -newer "$(VENV_STAMP)")" ]; then \
+		exit 0; \
+	fi; \
+	$(MAKE) "$(DEMO_STAMP)"
+
+$(DEMO_STAMP): requirements.txt requirements-demo.txt
+	@if [ ! -x "$(BIN)/python" ]; then \
+		echo "Creating $(VENV)"; \
+		$(PYTHON) -m venv "$(VENV)"; \
+	fi
+	"$(BIN)/python" -m pip install --disable-pip-version-check -r requirements-demo.txt
+	@touch "$@"
+
 collection-link:
 	@if [ "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" != "../../.." ]; then \
 		mkdir -p "$(dir $(COLLECTION_LINK))"; \
@@ -104,7 +123,7 @@ collection-link:
 
 # --- demo --------------------------------------------------------------------------------------
 
-demo: venv collection-link
+demo: venv-demo collection-link
 	python tests/tools/demo.py
 
 # --- all suites --------------------------------------------------------------------------------
