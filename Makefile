@@ -52,12 +52,14 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv venv-demo collection-link demo test $(SUITES) mutation clean distclean
+.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
 	@echo "                  (installs only ansible-core and the runtime requirements into .venv: make venv-demo)"
 	@echo "make test         run every suite below, TEST_JOBS (default $(TEST_JOBS)) at a time, and print a summary"
+	@echo "make check        the fast check before a commit: unit, lint (ruff, ansible-lint, shellcheck) and the"
+	@echo "                  validate-modules sanity test, TEST_JOBS at a time (a few minutes at most on 2 idle cores)"
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
 	@echo "make docs-commands"
@@ -68,7 +70,7 @@ help:
 	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
 	@echo "make molecule     molecule test --all (every scenario in extensions/molecule) with the simulator up"
 	@echo "make sanity       ansible-test sanity on a copy of the collection"
-	@echo "make lint         ansible-lint (production profile) and shellcheck of the shell scripts"
+	@echo "make lint         ruff (ruff.toml: lint and format check), ansible-lint (production profile), shellcheck"
 	@echo "make docs-lint    antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
@@ -133,6 +135,17 @@ test: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)" tests/output
 	python tests/tools/run_suites.py --jobs $(TEST_JOBS) --after conformance $(SUITES)
 
+# --- fast check -------------------------------------------------------------------------------
+
+# The suites a contributor runs before a commit; sanity runs only validate-modules (SANITY_ARGS is the
+# environment of `make sanity` under run_suites.py).
+CHECK_SUITES := lint unit sanity
+CHECK_SANITY_ARGS ?= --test validate-modules
+
+check: venv collection-link
+	@mkdir -p tests/output
+	SANITY_ARGS="$(CHECK_SANITY_ARGS)" python tests/tools/run_suites.py --jobs $(TEST_JOBS) $(CHECK_SUITES)
+
 # --- single suites -----------------------------------------------------------------------------
 
 # pytest on a folder; a folder without test files yet passes with a notice. pytest keeps the temporary
@@ -177,6 +190,8 @@ sanity: venv
 
 # ansible-test's shellcheck test only looks at *.sh files, so the extensionless CI script is checked here.
 lint: venv collection-link
+	ruff check .
+	ruff format --check .
 	ansible-lint
 	shellcheck .ci/run $$(git ls-files -co --exclude-standard -- '*.sh')
 

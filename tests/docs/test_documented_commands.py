@@ -88,7 +88,7 @@ def shell_blocks(path: str) -> list[Block]:
         index += 1
         body = []
         while index < len(lines) and lines[index].strip() != '```':
-            body.append(lines[index][len(indent):] if lines[index].startswith(indent) else lines[index])
+            body.append(lines[index][len(indent) :] if lines[index].startswith(indent) else lines[index])
             index += 1
         if language in SHELL_LANGUAGES:
             blocks.append(Block(path, start + 1, '\n'.join(body) + '\n', previous))
@@ -102,9 +102,9 @@ def offline_blocks() -> tuple[Block, Block]:
     with open(README, encoding='utf-8') as handle:
         text = handle.read()
     assert OFFLINE_HEADING in text, 'README.md has no "%s" section' % OFFLINE_HEADING
-    start = text[:text.index(OFFLINE_HEADING)].count('\n') + 1
-    end_match = re.search(r'^## ', text[text.index(OFFLINE_HEADING) + 3:], re.MULTILINE)
-    end = start + (text[text.index(OFFLINE_HEADING) + 3:][:end_match.start()].count('\n') if end_match else 10 ** 6)
+    start = text[: text.index(OFFLINE_HEADING)].count('\n') + 1
+    end_match = re.search(r'^## ', text[text.index(OFFLINE_HEADING) + 3 :], re.MULTILINE)
+    end = start + (text[text.index(OFFLINE_HEADING) + 3 :][: end_match.start()].count('\n') if end_match else 10**6)
     section = [block for block in shell_blocks(README) if start < block.line < end]
     assert len(section) >= 2, 'the "Try it offline" section needs a block that starts the simulator and one that stops it'
     return section[0], section[-1]
@@ -150,8 +150,10 @@ def check_awx_controller(block: Block) -> None:
         assert playbook.startswith('identity.okta.'), '%s: %s is not a playbook of the collection' % (block.where, playbook)
         path = os.path.join(ROOT, 'playbooks', *playbook.split('.')[2:]) + '.yml'
         with open(path, encoding='utf-8') as handle:
-            assert re.search(r'^\s+awx\.awx\.\w+:', handle.read(), re.MULTILINE), \
-                '%s: %s uses no awx.awx module, so it could run offline' % (block.where, playbook)
+            assert re.search(r'^\s+awx\.awx\.\w+:', handle.read(), re.MULTILINE), '%s: %s uses no awx.awx module, so it could run offline' % (
+                block.where,
+                playbook,
+            )
 
 
 # The reasons a block may give for not running offline, and how each is checked.
@@ -169,15 +171,18 @@ def check_command(block: Block, command: str) -> None:
     """The command's extra variables parse into what they say, and no secret is written in them."""
     for value in extra_vars(command):
         if value.startswith('@'):
-            assert re.search(r'cat > %s <<' % re.escape(value[1:]), block.text), \
-                '%s: the vars file %s is not written in the same block' % (block.where, value[1:])
+            assert re.search(r'cat > %s <<' % re.escape(value[1:]), block.text), '%s: the vars file %s is not written in the same block' % (
+                block.where,
+                value[1:],
+            )
             continue
         parsed = yaml.safe_load(value) if value.startswith(('{', '[')) else parse_kv(value)
         assert '_raw_params' not in parsed, '%s: %r splits into %r: quote the value for Ansible' % (block.where, value, parsed)
         for name, data in parsed.items():
             if SECRET_VARIABLE.search(name):
-                assert isinstance(data, str) and data.startswith('{{ lookup('), \
+                assert isinstance(data, str) and data.startswith('{{ lookup('), (
                     '%s: the secret %s is given on the command line: read it from the environment or a vault' % (block.where, name)
+                )
 
 
 def test_documented_commands_found():
@@ -210,18 +215,36 @@ def test_documented_commands_run(page, tmp_path):
     work, home = tmp_path / 'work', tmp_path / 'home'
     work.mkdir()
     home.mkdir()
-    parts = ['set -eo pipefail', 'cd %s' % shlex.quote(ROOT), start.text,
-             'trap \'kill "$OKTA_SIM_PID" 2>/dev/null || true\' EXIT', 'cd %s' % shlex.quote(str(work))]
+    parts = [
+        'set -eo pipefail',
+        'cd %s' % shlex.quote(ROOT),
+        start.text,
+        'trap \'kill "$OKTA_SIM_PID" 2>/dev/null || true\' EXIT',
+        'cd %s' % shlex.quote(str(work)),
+    ]
     for block in blocks:
         parts.append('echo "=== %s"' % block.where)
         parts.append(without_org_exports(block.text, org_names))
     parts += ['cd %s' % shlex.quote(ROOT), stop.text, 'trap - EXIT', 'echo "=== all commands passed"']
     script = tmp_path / 'commands.sh'
     script.write_text('\n'.join(parts), encoding='utf-8')
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith(('OKTA_', 'ANSIBLE_', 'VIRTUAL_ENV')) or name == 'OKTA_SIM_EXCHANGE_LOG_DIR'}
+    env = {
+        name: value for name, value in os.environ.items() if not name.startswith(('OKTA_', 'ANSIBLE_', 'VIRTUAL_ENV')) or name == 'OKTA_SIM_EXCHANGE_LOG_DIR'
+    }
     env.update(HOME=str(home), LC_ALL='C.UTF-8')
-    result = subprocess.run(['bash', str(script)], cwd=str(work), env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=RUN_TIMEOUT, check=False)
-    assert result.returncode == 0 and '=== all commands passed' in result.stdout, \
-        'the commands of %s failed (exit %d):\n%s' % (page, result.returncode, result.stdout[-12000:])
+    result = subprocess.run(
+        ['bash', str(script)],
+        cwd=str(work),
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0 and '=== all commands passed' in result.stdout, 'the commands of %s failed (exit %d):\n%s' % (
+        page,
+        result.returncode,
+        result.stdout[-12000:],
+    )

@@ -156,7 +156,7 @@ class Replayer:
                 if key in replayed and key != '_links':
                     self.learn(recorded[key], replayed[key])
         elif isinstance(recorded, list) and isinstance(replayed, list):
-            for rec, rep in zip(recorded, replayed):
+            for rec, rep in zip(recorded, replayed, strict=False):
                 self.learn(rec, rep)
 
     def mark_foreign(self, recorded):

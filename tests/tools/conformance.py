@@ -263,7 +263,7 @@ class Checker:
                 segments, wanted = template.strip('/').split('/'), path.strip('/').split('/')
                 if len(segments) != len(wanted):
                     continue
-                if all(s == w or (s.startswith('{') and s.endswith('}')) for s, w in zip(segments, wanted)):
+                if all(s == w or (s.startswith('{') and s.endswith('}')) for s, w in zip(segments, wanted, strict=True)):
                     exact = template == path
                     yield index, template, item[method], exact
 
