@@ -59,7 +59,7 @@ help:
 	@echo "                  (installs only ansible-core and the runtime requirements into .venv: make venv-demo)"
 	@echo "make test         run every suite below, TEST_JOBS (default $(TEST_JOBS)) at a time, and print a summary"
 	@echo "make check        the fast check before a commit: unit, lint (ruff, ansible-lint, shellcheck) and the"
-	@echo "                  validate-modules sanity test, TEST_JOBS at a time (a few minutes at most on 2 idle cores)"
+	@echo "                  validate-modules sanity test, TEST_JOBS at a time (under 3 minutes of CPU time)"
 	@echo "make unit         pytest tests/unit"
 	@echo "make sim-test     pytest tests/okta_sim_tests (the tests of the Okta simulator tests/okta_sim)"
 	@echo "make docs-commands"
