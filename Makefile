@@ -70,7 +70,7 @@ help:
 	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
 	@echo "make molecule     molecule test --all (every scenario in extensions/molecule) with the simulator up"
 	@echo "make sanity       ansible-test sanity on a copy of the collection"
-	@echo "make lint         ruff (ruff.toml: lint and format check), ansible-lint (production profile), shellcheck"
+	@echo "make lint         ruff check (ruff.toml), ansible-lint (production profile), shellcheck"
 	@echo "make docs-lint    antsibull-docs lint-collection-docs --plugin-docs"
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
@@ -191,7 +191,6 @@ sanity: venv
 # ansible-test's shellcheck test only looks at *.sh files, so the extensionless CI script is checked here.
 lint: venv collection-link
 	ruff check .
-	ruff format --check .
 	ansible-lint
 	shellcheck .ci/run $$(git ls-files -co --exclude-standard -- '*.sh')
 
