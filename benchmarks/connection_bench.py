@@ -264,7 +264,7 @@ def part_b(work, size, forks, window, handoff=True, reserve=None):
         os.makedirs(os.path.join(work, 'out-%d' % size), exist_ok=True)
         inventory = os.path.join(work, 'inventory-%d.json' % size)
         with open(inventory, 'w', encoding='utf-8') as handle:
-            json.dump({'all': {'hosts': hosts}}, handle)
+            json.dump({'all': {'vars': {'okta_fork_modules': True}, 'hosts': hosts}}, handle)
         rc, wall, output, tasks = playbook(env, work, os.path.join(ROOT, 'playbooks', 'awx', 'connections.yml'),
                                            inventory, forks=forks)
         log = sim.requests_since(0)

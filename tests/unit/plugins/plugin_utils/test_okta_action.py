@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The action plugin of the modules: a module run in a fork of the worker, and the choice between the fork and
-Ansible's usual path.
+"""The action plugin of the modules: Ansible's usual path by default, the opt-in fork runner, and the choice.
 
-The last tests run ansible-playbook on a small play twice, in a fork and the usual way, and compare what the
-play saw: the results must be the same, and the verbose output must show which path each run took.
+The last tests run ansible-playbook on a small play twice, with nothing set (the usual path) and with
+``okta_fork_modules=true`` (in a fork), and compare what the play saw: the results must be the same, and the
+output at -v must say, once per task, which path each task took and why.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ import pytest
 import yaml
 
 from ansible.errors import AnsibleError
+from ansible.plugins.action import ActionBase
+from ansible.plugins.action.normal import ActionModule as NormalAction
+from ansible.release import __version__ as ansible_core_version
 from ansible_collections.identity.okta.plugins.plugin_utils import _okta_action as action
+from ansible_collections.identity.okta.plugins.plugin_utils import _okta_fork as fork
 
 
 # A module for run_forked: anything importable by name runs, as the module would, with runpy as __main__.
@@ -63,7 +67,7 @@ def fake_module(tmp_path, monkeypatch):
 
 def run(fake_module, what, environment=None):
     params = json.dumps(dict(ANSIBLE_MODULE_ARGS=dict(what=what))).encode()
-    return action.run_forked(fake_module, params, 'legacy', environment or {})
+    return fork.run_forked(fake_module, params, 'legacy', environment or {})
 
 
 def test_forked_module_gets_its_arguments_environment_and_a_target_context(fake_module):
@@ -104,26 +108,66 @@ def test_large_outputs_on_both_streams_do_not_block(fake_module):
     assert json.loads(res['stdout'])['data'] == 'x' * 300000
 
 
-@pytest.mark.parametrize('value, expected', [(None, True), (True, True), ('yes', True), ('false', False), (False, False), ('0', False)])
+@pytest.mark.parametrize('value, expected', [(None, False), (True, True), ('yes', True), ('false', False), (False, False), ('0', False)])
 def test_fork_switch(value, expected):
-    assert action.fork_enabled(value) is expected
+    assert action.fork_requested(value) is expected
 
 
 def test_fork_switch_that_is_not_a_boolean():
     with pytest.raises(AnsibleError, match="okta_fork_modules must be a boolean"):
-        action.fork_enabled('sometimes')
+        action.fork_requested('sometimes')
+
+
+@pytest.mark.parametrize('value, version, expected', [
+    (None, '2.21.0', (False, 'okta_fork_modules is not set')),
+    (False, '2.21.0', (False, 'okta_fork_modules is false')),
+    ('no', '2.19.4', (False, 'okta_fork_modules is false')),
+    (True, '2.19.4', (True, '2.19')),
+    ('true', '2.20.1', (True, '2.20')),
+    (True, '2.21.0rc1', (True, '2.21')),
+    (True, '2.22.0', (False, 'okta_fork_modules is true but ansible-core 2.22 is not among the versions the fork is '
+                             'tested on (2.19, 2.20, 2.21)')),
+    (True, '2.16.19', (False, 'okta_fork_modules is true but ansible-core 2.16 is not among the versions the fork is '
+                              'tested on (2.19, 2.20, 2.21)')),
+    (True, '3.0.0', (False, 'okta_fork_modules is true but ansible-core 3.0 is not among the versions the fork is '
+                            'tested on (2.19, 2.20, 2.21)')),
+])
+def test_fork_choice(value, version, expected):
+    assert action.fork_choice(value, version) == expected
+
+
+def test_the_default_path_is_ansibles_normal_action():
+    # The plugin overrides only the public run(): the module is executed by ansible-core's own methods.
+    overridden = set(name for name in vars(action.OktaModuleAction)
+                     if callable(getattr(action.OktaModuleAction, name)) and not name.startswith('__'))
+    assert overridden == {'run'}
+    assert action.OktaModuleAction._execute_module is ActionBase._execute_module  # pylint: disable=protected-access
+    assert issubclass(action.OktaModuleAction, NormalAction)
+
+
+def test_the_default_path_imports_nothing_private(tmp_path):
+    # Loading the action plugin does not load the fork runner, nor the private names it uses.
+    import subprocess
+
+    import ansible_collections.identity.okta as collection
+
+    code = ('import sys; import ansible_collections.identity.okta.plugins.plugin_utils._okta_action; '
+            'print(sorted(m for m in sys.modules if m.endswith("_okta_fork")))')
+    env = dict(os.environ, PYTHONPATH=os.path.abspath(os.path.join(list(collection.__path__)[0], '..', '..', '..')))
+    ran = subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == '[]'
 
 
 def test_same_interpreter(tmp_path):
     link = tmp_path / 'python'
     link.symlink_to(os.path.realpath(sys.executable))
-    assert action.same_interpreter('#!' + sys.executable)
-    assert action.same_interpreter('#!%s' % link)  # the same file under another name
-    assert not action.same_interpreter('#!/usr/bin/env python3')  # cannot be proven the same
-    assert not action.same_interpreter('#!%s -E' % sys.executable)  # options the fork would not apply
-    assert not action.same_interpreter('#!%s' % (tmp_path / 'missing'))
-    assert not action.same_interpreter(None)
-    assert not action.same_interpreter('/usr/bin/python')
+    assert fork.same_interpreter('#!' + sys.executable)
+    assert fork.same_interpreter('#!%s' % link)  # the same file under another name
+    assert not fork.same_interpreter('#!/usr/bin/env python3')  # cannot be proven the same
+    assert not fork.same_interpreter('#!%s -E' % sys.executable)  # options the fork would not apply
+    assert not fork.same_interpreter('#!%s' % (tmp_path / 'missing'))
+    assert not fork.same_interpreter(None)
+    assert not fork.same_interpreter('/usr/bin/python')
 
 
 @pytest.mark.parametrize('resolved, expected', [
@@ -135,7 +179,7 @@ def test_same_interpreter(tmp_path):
     (None, None),
 ])
 def test_module_name(resolved, expected):
-    assert action._module_fqn(resolved) == expected  # pylint: disable=protected-access
+    assert fork._module_fqn(resolved) == expected  # pylint: disable=protected-access
 
 
 def test_every_module_has_its_action_plugin():
@@ -157,7 +201,7 @@ def test_every_module_has_its_action_plugin():
 
 
 # The play of the last tests: offline module runs (a key pair, argument errors, check mode and diff, a warning,
-# the task's environment) whose results are written to a file for comparison.
+# the task's environment, an async task) whose results are written to a file for comparison.
 def play(folder, output):
     key = str(folder / 'existing.pem')
     tasks = [
@@ -172,8 +216,13 @@ def play(folder, output):
         # The domain comes from the task's environment (the OKTA_DOMAIN fallback of okta_domain).
         {'name': 'admin domain', 'identity.okta.okta_connection_test': {'auth_type': 'api_key', 'api_key': 'key-under-test'},
          'environment': {'OKTA_DOMAIN': 'acme-admin.okta.com'}, 'register': 'r6', 'ignore_errors': True},
+        # An async task cannot run in the fork: it takes the usual path, and says why.
+        {'name': 'existing key, async', 'identity.okta.okta_key_pair': {'path': key}, 'async': 60, 'poll': 1,
+         'register': 'r7'},
         {'name': 'write the results', 'ansible.builtin.copy': {
-            'dest': str(output), 'mode': '0600', 'content': '{{ [r1, r2, r3, r4, r5, r6] | to_json }}'}},
+            'dest': str(output), 'mode': '0600',
+            'content': '{{ [r1, r2, r3, r4, r5, r6, r7 | dict2items | rejectattr("key", "in", ["ansible_job_id", '
+                       '"results_file", "started", "finished", "stdout", "stderr"]) | items2dict] | to_json }}'}},
     ]
     return [{'name': 'fork', 'hosts': 'localhost', 'connection': 'local', 'gather_facts': False,
              'vars': {'ansible_python_interpreter': '{{ ansible_playbook_python }}'}, 'tasks': tasks}]
@@ -181,7 +230,7 @@ def play(folder, output):
 
 @pytest.fixture(scope='module')
 def runs(tmp_path_factory):
-    """The results and verbose output of the play, in a fork and the usual way."""
+    """The results and -v output of the play, with nothing set (the usual path) and with okta_fork_modules=true."""
     import subprocess
 
     import ansible_collections.identity.okta as collection
@@ -196,33 +245,41 @@ def runs(tmp_path_factory):
     env = dict(os.environ, ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_NOCOLOR='1',
                ANSIBLE_COLLECTIONS_PATH=os.path.abspath(os.path.join(list(collection.__path__)[0], '..', '..', '..')))
     outcome = {}
-    for fork in ('true', 'false'):
-        output = folder / ('results-%s.json' % fork)
+    for mode, extra in (('fork', ['-e', 'okta_fork_modules=true']), ('default', [])):
+        output = folder / ('results-%s.json' % mode)
         (folder / 'playbook.yml').write_text(yaml.safe_dump(play(folder, output)))
-        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), 'playbook.yml', '-vvv',
-                   '-e', 'okta_fork_modules=%s' % fork]
+        command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), 'playbook.yml', '-v'] + extra
         ran = subprocess.run(command, env=env, cwd=str(folder), capture_output=True, text=True, timeout=300, check=False)
         assert ran.returncode == 0, ran.stdout + ran.stderr
-        outcome[fork] = (json.loads(output.read_text()), ran.stdout)
+        outcome[mode] = (json.loads(output.read_text()), ran.stdout)
     return outcome
 
 
 def test_fork_and_usual_path_give_the_same_results(runs):
-    forked, usual = runs['true'][0], runs['false'][0]
+    forked, usual = runs['fork'][0], runs['default'][0]
     assert forked == usual
-    new, existing, other_size, missing, bad, admin = forked
+    new, existing, other_size, missing, bad, admin, background = forked
     assert new['changed'] is True and new['diff']['after']['state'] == 'present'
     assert existing['changed'] is False and existing['key_size'] == 2048
     assert any('3072' in warning for warning in other_size['warnings'])
     assert missing['failed'] is True and 'does not exist' in missing['msg']
     assert bad['failed'] is True and 'auth_type' in bad['msg']
     assert admin['failed'] is True and '-admin' in admin['msg']
+    assert background['changed'] is False and background['key_size'] == 2048
     assert 'key-under-test' not in json.dumps(forked)
 
 
-def test_verbose_output_names_the_path_taken(runs):
-    forked, usual = runs['true'][1], runs['false'][1]
-    assert forked.count('in a fork of the worker') == 6
-    assert 'AnsiballZ_okta_key_pair' not in forked
-    assert 'in a fork of the worker' not in usual
-    assert 'AnsiballZ_okta_key_pair' in usual and 'AnsiballZ_okta_connection_test' in usual
+def path_lines(output):
+    return [line.strip() for line in output.splitlines() if line.strip().startswith('identity.okta: ')]
+
+
+def test_output_at_v_names_the_path_each_task_took(runs):
+    minor = '.'.join(ansible_core_version.split('.')[:2])
+    fork_line = ('identity.okta: %s runs in a fork of the worker (okta_fork_modules is true, ansible-core %s is tested '
+                 'with it)')
+    assert path_lines(runs['fork'][1]) == [fork_line % ('okta_key_pair', minor)] * 4 + [
+        fork_line % ('okta_connection_test', minor)] * 2 + [
+        'identity.okta: okta_key_pair runs the usual way: okta_fork_modules is true but the task is async']
+    assert path_lines(runs['default'][1]) == [
+        'identity.okta: %s runs the usual way: okta_fork_modules is not set' % name
+        for name in ['okta_key_pair'] * 4 + ['okta_connection_test'] * 2 + ['okta_key_pair']]
