@@ -49,7 +49,7 @@ except ImportError:  # ansible-core before 2.19: the fork cannot run
 
 try:
     from ansible.vars.clean import remove_internal_keys
-except ImportError:  # ansible-core 2.21 and later
+except ImportError:  # ansible-core 2.21 and later: the parsed result cleans itself (clean_module_result)
     remove_internal_keys = None
 
 display = Display()
@@ -147,17 +147,20 @@ def run_forked(module_fqn, json_params, profile, environment):
     )
 
 
-def clean_module_result(data):
-    """Drop what a module may not return, as Ansible does after it parsed a module's output.
+def clean_module_result(parsed):
+    """The result dict of a module, from what ``ActionBase._parse_returned_data`` gave, cleaned as Ansible cleans it.
 
-    ansible-core up to 2.20 does it with ``ansible.vars.clean.remove_internal_keys`` after
-    ``_parse_returned_data``; 2.21 does it inside ``_parse_returned_data`` (the result is already clean, and the
-    only key left to drop is the wrapper's ``_ansible_suppress_tmpdir_delete``).
+    Up to ansible-core 2.20 that is a dict, cleaned with ``ansible.vars.clean.remove_internal_keys``. 2.21 returns
+    a task result object instead (and has no ``remove_internal_keys`` function): its ``_execute_module`` calls the
+    object's own ``remove_internal_keys()`` and returns ``as_result_dict(for_round_trip=True)``, as done here.
     """
-    data.pop("_ansible_suppress_tmpdir_delete", None)
-    if remove_internal_keys is not None:
-        remove_internal_keys(data)
-    return data
+    if isinstance(parsed, dict):
+        parsed.pop("_ansible_suppress_tmpdir_delete", None)
+        if remove_internal_keys is not None:
+            remove_internal_keys(parsed)
+        return parsed
+    parsed.remove_internal_keys()
+    return parsed.as_result_dict(for_round_trip=True)
 
 
 class ForkedModuleMixin(object):

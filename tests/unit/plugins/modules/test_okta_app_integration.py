@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from ansible.release import __version__ as ansible_core_version
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -364,7 +365,11 @@ def test_secret_rotation_with_two_secrets_keeps_one_active(okta, run):
 # ------------------------------------------------------------------ service app and keys
 
 def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
-    result = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    # The module echoes its arguments in "invocation": by default up to ansible-core 2.20, on request
+    # (INJECT_INVOCATION) from 2.21. It is asked for here, so the masking is checked on every version.
+    minor = tuple(int(part) for part in ansible_core_version.split(".")[:2])
+    echo = dict(_ansible_inject_invocation=True) if minor >= (2, 21) else {}
+    result = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]], **echo)
     assert result["changed"] is True
     app_id = result["app"]["id"]
     body = [c for c in okta.requests if (c.method, c.path) == ("POST", "/api/v1/apps")][0].body
@@ -378,6 +383,7 @@ def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
     assert result["app"]["public_keys"] == [dict(kid=sent["kid"], status="ACTIVE")]
     assert "client_secret" not in result and result["client_secret_issued"] is False
     assert "PRIVATE KEY" not in json.dumps(result)
+    assert private_pems[0].strip().splitlines()[1] not in json.dumps(result)
     assert result["invocation"]["module_args"]["public_keys"] == ["VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"]
     again = run(label="Conn svc", application_type="service", public_keys=[public_pem(private_pems[0])])
     assert again["changed"] is False
