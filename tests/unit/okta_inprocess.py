@@ -35,9 +35,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import requests
 import urllib3
-from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils import basic as ansible_basic
 from ansible.module_utils.common import warnings as ansible_warnings
-from ansible.module_utils.testing import patch_module_args
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from requests.structures import CaseInsensitiveDict
@@ -47,6 +46,20 @@ from ansible_collections.identity.okta.tests.okta_sim.limits import RateLimiter
 from ansible_collections.identity.okta.tests.okta_sim.server import Simulator, encode_response
 from ansible_collections.identity.okta.tests.okta_sim.store import Store
 from ansible_collections.identity.okta.tests.okta_sim.util import new_id
+
+try:
+    from ansible.module_utils import _internal as ansible_internal
+except ImportError:  # ansible-core before 2.18: no controller flag
+    ansible_internal = None
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core before 2.19: the arguments are the module wrapper's JSON, as its own tests set them
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        with mock.patch.object(ansible_basic, "_ANSIBLE_ARGS", json.dumps(dict(ANSIBLE_MODULE_ARGS=args)).encode("utf-8")):
+            yield
+
 
 DOMAIN = "acme.okta.com"
 PAGE_SIZE = 2
@@ -630,9 +643,12 @@ def run_module(module, args, check_mode=False, diff=False, env=None):
         stack.enter_context(mock.patch.dict(os.environ, environment, clear=True))
         # Tests of controller plugins (filters, lookups) in the same process flag it as a controller, which
         # sends module warnings to the display instead of the result: the module runs as on a target.
-        stack.enter_context(mock.patch.object(ansible_internal, "is_controller", False))
-        stack.enter_context(mock.patch.object(ansible_warnings, "_global_warnings", {}))
-        stack.enter_context(mock.patch.object(ansible_warnings, "_global_deprecations", {}))
+        if hasattr(ansible_internal, "is_controller"):
+            stack.enter_context(mock.patch.object(ansible_internal, "is_controller", False))
+        # A dict from ansible-core 2.19, a list before.
+        stack.enter_context(mock.patch.object(ansible_warnings, "_global_warnings", type(ansible_warnings._global_warnings)()))
+        stack.enter_context(mock.patch.object(ansible_warnings, "_global_deprecations",
+                                              type(ansible_warnings._global_deprecations)()))
         stack.enter_context(patch_module_args(full))
         stack.enter_context(contextlib.redirect_stdout(out))
         try:

@@ -8,11 +8,11 @@ import json
 
 import pytest
 from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_module as om
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaApiError, OktaError
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import patch_module_args
 
 ENV_VARS = ["OKTA_DOMAIN", "OKTA_CLIENT_ORGURL", "OKTA_API_TOKEN", "OKTA_CLIENT_TOKEN", "OKTA_API_CLIENT_ID",
             "OKTA_API_PRIVATE_KEY", "OKTA_API_PRIVATE_KEY_ID", "OKTA_API_SCOPES", "OKTA_CA_PATH", "OKTA_VALIDATE_CERTS"]
