@@ -133,10 +133,11 @@ attributes:
     support: full
     details:
       - >-
-        The action plugin runs the module in a fork of the task's worker process when the task runs on the controller
-        (C(connection: local), for example with C(delegate_to: localhost)) with the controller's own Python and
-        without C(become), which saves the start-up of a new Python process for each task. Elsewhere, or with the
-        variable C(okta_fork_modules) set to V(false), the module runs as any module does. The result is the same.
+        By default the module runs as any module does. With the variable C(okta_fork_modules) set to V(true), on the
+        ansible-core versions that option is tested on (2.19, 2.20, 2.21), the action plugin runs the module in a fork
+        of the task's worker process when the task runs on the controller (C(connection: local), for example with
+        C(delegate_to: localhost)) with the controller's own Python and without C(become), which saves the start-up of
+        a new Python process for each task. The result is the same. At C(-v) each task says which way it ran.
   async:
     support: full
     details: An C(async) task runs the module as any module does (not in a fork).

@@ -37,7 +37,7 @@ import traceback
 from ansible.plugins.action.normal import ActionModule as NormalAction
 from ansible.utils.display import Display
 
-from ansible_collections.identity.okta.plugins.plugin_utils._okta_action import fork_requested, short_name, usual_way
+from ansible_collections.identity.okta.plugins.plugin_utils._okta_action import short_name, usual_way
 
 try:
     from ansible.module_utils import basic as ansible_basic
@@ -256,6 +256,3 @@ def _module_fqn(resolved_name):
     if not resolved_name or not resolved_name.startswith(prefix) or "." in resolved_name[len(prefix):]:
         return None
     return resolved_name
-
-
-__all__ = ["ForkedModuleMixin", "ForkedNormalAction", "fork_requested", "run_forked", "same_interpreter"]
