@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, PAGE_SIZE, call, call_list, call_recovering
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
-from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import signing_key_body
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import list_secrets, signing_key_body
 
 
 # --------------------------------------------------------------------------------------------
@@ -389,8 +389,9 @@ def create_app(client, body, activate=True, known_ids=()):
     When the answer is lost, the app is looked for instead of being created again: an app with the label of
     the body and the marker of the collection, whose id is not in ``known_ids`` (the apps with that label
     before the create), and whose profile has the creation value this call put in the body (``CREATION_KEY``),
-    which tells it from an app created by a concurrent run. Okta shows the client secret of an app when it is
-    read, so nothing is lost.
+    which tells it from an app created by a concurrent run. Okta never shows the client secret on a read of
+    the app, so the secret it issued with this app is read from the app's secrets list instead
+    (:func:`with_issued_secret`), and nothing issued is lost.
     """
     known = set(known_ids or ())
     body = dict(body, profile=dict(body.get("profile") or {}, **{CREATION_KEY: uuid.uuid4().hex}))
@@ -400,10 +401,35 @@ def create_app(client, body, activate=True, known_ids=()):
         made = [app for app in find_own_apps(client, body.get("label")) if app.get("id") not in known]
         # An app made by a concurrent run at the same moment is new too: this run's carries its creation value.
         mine = [app for app in made if (app.get("profile") or {}).get(CREATION_KEY) == creation]
-        return get_app(client, (mine or made)[0]["id"]) if made else None
+        if not made:
+            return None
+        app = get_app(client, (mine or made)[0]["id"])
+        # Only the app this call made (marker and creation value) may hand its secret to this run.
+        if app is not None and mine and (app.get("profile") or {}).get(CREATION_KEY) == creation:
+            return with_issued_secret(client, app)
+        return app
 
     return call_recovering(client, "create_app", recover, query={"activate": "true" if activate else "false"},
                            body=body)
+
+
+def with_issued_secret(client, app):
+    """The app as the answer to its create would have shown it: with the client secret Okta issued with it.
+
+    Okta shows ``credentials.oauthClient.client_secret`` only in the answers to the create and to a full
+    replace, never on a read; ``/credentials/secrets`` lists the secrets in full. A new app has the one secret
+    Okta issued at its creation: the oldest active one. Only for an app the calling run has just created.
+    """
+    creds = _oauth_credentials(app)
+    if creds.get("client_secret") or creds.get("token_endpoint_auth_method") not in SECRET_AUTH_METHODS:
+        return app
+    active = [s for s in list_secrets(client, app["id"]) if s.get("status") == "ACTIVE" and s.get("client_secret")]
+    if not active:
+        return app
+    issued = sorted(active, key=lambda s: (s.get("created") or "", s.get("id") or ""))[0]
+    app = copy.deepcopy(app)
+    app["credentials"]["oauthClient"]["client_secret"] = issued["client_secret"]
+    return app
 
 
 def replace_app(client, app_id, body):

@@ -423,15 +423,20 @@ def render_builtin_app(store, req, app):
     }
 
 
-def render_app(store, req, app):
-    """The OpenIdConnectApplication document of an app."""
+def render_app(store, req, app, with_secret=False):
+    """The OpenIdConnectApplication document of an app.
+
+    ``credentials.oauthClient.client_secret`` is only in the answers to the create and to a full replace
+    (``with_secret``): real Okta never shows it on a read (recorded reads of 2020 to 2026, classic and Identity
+    Engine orgs); ``GET /credentials/secrets`` lists the secrets in full.
+    """
     if app.get('builtin'):
         return render_builtin_app(store, req, app)
     base = '%s/api/v1/apps/%s' % (req.org_url, app['id'])
     lifecycle = 'deactivate' if app['status'] == 'ACTIVE' else 'activate'
     oauth_client = {'autoKeyRotation': app['oauth']['autoKeyRotation'], 'client_id': app['client_id']}
     method = app['oauth']['token_endpoint_auth_method']
-    secret = current_secret(app) if method in SECRET_METHODS else None
+    secret = current_secret(app) if with_secret and method in SECRET_METHODS else None
     if secret:
         oauth_client['client_secret'] = secret
     oauth_client['token_endpoint_auth_method'] = method
@@ -527,7 +532,7 @@ def create_app(store, req):
     store.apps[app_id] = app
     store.client_ids[client_id] = app_id
     store.next_seq(app_id)
-    return Response(200, render_app(store, req, app))
+    return Response(200, render_app(store, req, app, with_secret=True))
 
 
 def _apply_filter(req, apps):
@@ -591,7 +596,7 @@ def replace_app(store, req):
         elif not any(s['status'] == 'ACTIVE' for s in app['secrets']):
             app['secrets'].append(new_secret())
     _touch(app)
-    return Response(200, render_app(store, req, app))
+    return Response(200, render_app(store, req, app, with_secret=True))
 
 
 @route('DELETE', '/api/v1/apps/{appId}', **APPS_MANAGE)

@@ -42,13 +42,24 @@ def test_create_service_app_defaults(sim):
     assert app['credentials']['oauthClient']['client_secret']
 
 
-def test_secret_returned_on_get_and_list(sim):
+def test_secret_only_in_create_and_replace_answers_never_on_a_read(sim):
+    """Real Okta shows client_secret in the answers to the create and to a full replace, never on a read (GET of
+    the app, the app list); the secrets list shows it in full."""
     app = sim.create_app('web', token_endpoint_auth_method='client_secret_post')
     secret = app['credentials']['oauthClient']['client_secret']
     fetched = sim.admin.get('/api/v1/apps/' + app['id']).json()
-    assert fetched['credentials']['oauthClient']['client_secret'] == secret
+    assert 'client_secret' not in fetched['credentials']['oauthClient']
+    assert fetched['credentials']['oauthClient']['client_id'] == app['credentials']['oauthClient']['client_id']
     listed = sim.admin.get('/api/v1/apps', params={'q': app['label']}).json()
-    assert listed[0]['credentials']['oauthClient']['client_secret'] == secret
+    assert [a['id'] for a in listed] == [app['id']]
+    assert 'client_secret' not in listed[0]['credentials']['oauthClient']
+    secrets = sim.admin.get('/api/v1/apps/%s/credentials/secrets' % app['id']).json()
+    assert [s['client_secret'] for s in secrets] == [secret]
+    body = {k: v for k, v in fetched.items()
+            if k not in ('id', '_links', 'created', 'lastUpdated', 'status', 'features', 'orn')}
+    del body['settings']['emOptInStatus']
+    replaced = sim.admin.put('/api/v1/apps/' + app['id'], json=body).json()
+    assert replaced['credentials']['oauthClient']['client_secret'] == secret
 
 
 def test_custom_client_secret_is_kept(sim):

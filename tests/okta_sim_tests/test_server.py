@@ -81,17 +81,19 @@ def test_token_audience_and_issuer_follow_host(sim, keys):
 def test_exchange_log_never_holds_credentials(sim):
     app = sim.create_app('web')
     secret = app['credentials']['oauthClient']['client_secret']
-    sim.admin.get('/api/v1/apps/' + app['id'])
+    sim.admin.get('/api/v1/apps/%s/credentials/secrets' % app['id'])
     path = os.path.join(EXCHANGE_DIR, 'exchanges-%d.jsonl' % sim.info['pid'])
     with open(path, encoding='utf-8') as handle:
         text = handle.read()
     assert sim.info['api_token'] not in text and secret not in text
     last = json.loads(text.strip().splitlines()[-1])
-    assert last['method'] == 'GET' and last['path'] == '/api/v1/apps/' + app['id'] and last['status'] == 200
-    assert last['request_headers']['Authorization'] == 'SSWS'
+    assert last['method'] == 'GET' and last['path'] == '/api/v1/apps/%s/credentials/secrets' % app['id']
+    assert last['status'] == 200 and last['request_headers']['Authorization'] == 'SSWS'
     assert last['response_headers']['X-Rate-Limit-Limit'] == '600'
-    assert last['response_body']['id'] == app['id']
-    assert last['response_body']['credentials']['oauthClient']['client_secret'] == '*' * len(secret)
+    assert [s['client_secret'] for s in last['response_body']] == ['*' * len(secret)]
+    create = json.loads(text.strip().splitlines()[-2])
+    assert create['method'] == 'POST' and create['path'] == '/api/v1/apps'
+    assert create['response_body']['credentials']['oauthClient']['client_secret'] == '*' * len(secret)
 
 
 def test_fixed_token_flag_sigterm_and_exchange_log_flag(tmp_path):

@@ -23,10 +23,14 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_c
     deactivate_secret,
     new_secret,
 )
-from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import deactivate_app
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
+    build_create_body,
+    create_app,
+    deactivate_app,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles import Principal, assign_role
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import OktaClient
-from ansible_collections.identity.okta.plugins.modules import okta_admin_role, okta_app_integration
+from ansible_collections.identity.okta.plugins.modules import okta_admin_role, okta_app_integration, okta_connection_test
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import new_key_pair
 
 CALLBACK = "https://www.workato.com/oauth/callback"
@@ -142,6 +146,37 @@ def test_a_created_app_whose_answer_is_lost_is_found_by_label_and_marker(okta, f
     # The client secret Okta issued with the app is read back, so nothing issued is lost.
     assert result["client_secret_issued"] and result["client_secret"] == okta.secrets(apps[0]["id"])[0]["client_secret"]
     assert result["client_id"] == apps[0]["credentials"]["oauthClient"]["client_id"]
+
+
+def test_a_lost_create_recovers_the_issued_secret_from_the_secrets_list_and_it_authenticates(okta):
+    okta.lose("POST", "^/api/v1/apps$")
+    kind, result = okta.run(okta_app_integration, label="Conn web", application_type="web", redirect_uris=[CALLBACK],
+                            token_endpoint_auth_method="client_secret_post", timeout=5)
+    assert kind == "exit", result
+    app_id = result["app"]["id"]
+    # Okta never shows the secret on a read of the app: it came from the app's secrets list, and no rotation was made.
+    assert "client_secret" not in okta.get(APPS + "/" + app_id)["credentials"]["oauthClient"]
+    assert [(c.method, c.path) for c in okta.requests if c.path.endswith("/credentials/secrets")] == \
+        [("GET", "%s/%s/credentials/secrets" % (APPS, app_id))]
+    assert [c.method for c in okta.writes] == ["POST"]
+    assert len(okta.secrets(app_id)) == 1 and result["client_secret_issued"] is True
+    # The recovered secret authenticates the client at the token endpoint.
+    kind, checked = okta.run(okta_connection_test, auth_type="authorization_code", client_id=result["client_id"],
+                             client_secret=result["client_secret"], redirect_uri=CALLBACK, fail_on_error=False)
+    assert kind == "exit", checked
+    assert [c["ok"] for c in checked["checks"] if c["name"] == "client_authentication"] == [True], checked["checks"]
+
+
+def test_a_lost_create_never_takes_the_secret_of_an_app_another_run_made(okta):
+    """An app with the label and the marker but another creation value is not this run's: its secret is not read."""
+    other = okta.add_app("Conn web", profile={"managedBy": "identity.okta", "identityOktaCreation": "another-run"})
+    okta.drop("POST", "^/api/v1/apps$")
+    desired = dict(label="Conn web", application_type="web", grant_types=["authorization_code"],
+                   response_types=["code"], redirect_uris=[CALLBACK], token_endpoint_auth_method="client_secret_basic")
+    found = create_app(client(okta), build_create_body(desired))
+    assert found["id"] == other["id"]
+    assert "client_secret" not in found["credentials"]["oauthClient"]
+    assert not [c for c in okta.requests if c.path.endswith("/credentials/secrets")]
 
 
 def test_a_lost_secret_creation_is_read_back_never_a_third_secret(okta):

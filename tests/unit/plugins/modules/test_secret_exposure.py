@@ -2,8 +2,8 @@
 # Copyright (c) identity.okta contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 
-"""No client secret reaches a result, a diff, a message or a warning, although Okta shows secrets in full in every
-app and secret answer; the one exception is the secret a run has just issued, in ``client_secret`` of
+"""No client secret reaches a result, a diff, a message or a warning, although Okta shows secrets in full in the
+answers to an app's create and full replace and in every secret answer; the one exception is the secret a run has just issued, in ``client_secret`` of
 okta_app_integration (documented). Every operation that reads, creates, rotates, retires or deletes a secret is run
 against the in-process org, and its whole output is searched for every secret value the org ever held."""
 
@@ -122,12 +122,17 @@ def test_the_watch_finds_a_leak(okta, watch):
     assert len(watch.leaks()) == 1
 
 
-def test_a_failed_update_that_echoes_the_secret_read_with_the_app(okta, watch):
+def test_a_failed_step_after_a_replace_that_echoes_the_secret_of_its_answer(okta, watch):
     created = watch.run(okta_app_integration, **WEB)
     secret = created["client_secret"]
-    # Nothing lists the secrets here: the value is known only from the app Okta answered with.
-    okta.fail("PUT", r"^/api/v1/apps/[^/]+$", 400,
-              body=okta.okta_error("E0000001", "Api validation failed: redirect_uris", "client %s" % secret))
-    failed = watch.run(okta_app_integration, label="Conn web", redirect_uris=["https://example.com/other"])
+    # Okta never shows the secret on a read of the app: here the run learns it only from the answer to the full
+    # replace (PUT), and the next write fails with an error that repeats it.
+    okta.fail("POST", r"^/api/v1/apps/[^/]+/lifecycle/deactivate$", 400,
+              body=okta.okta_error("E0000001", "Api validation failed: status", "client %s" % secret))
+    failed = watch.run(okta_app_integration, label="Conn web", redirect_uris=["https://example.com/other"],
+                       status="INACTIVE")
     assert failed.get("failed") and "Api validation failed" in failed["msg"]
+    put = [c for c in okta.writes if c.method == "PUT"]
+    assert len(put) == 1 and put[0].status == 200
+    assert "client_secret" not in okta.get("/api/v1/apps/" + created["app"]["id"])["credentials"]["oauthClient"]
     assert watch.leaks() == []
