@@ -10,7 +10,7 @@ operation of the step; then the step runs, then a plain re-run without faults, t
 * the re-run (of the cells whose run failed, of the cells without a fault, and of every cell with --full)
   completes, and the cell's census equals the census of the cell without a fault (same role);
 * no duplicate app, key, secret, grant, role or group assignment; no orphan credential; the hand-off file
-  agrees with Okta.
+  agrees with Okta, and its client secret authenticates the client at the token endpoint.
 
 The simulator's fault log says which write met which fault, so the result table is per (write, fault).
 
@@ -20,6 +20,10 @@ against a fresh org reach the same census; two ansible-playbook processes starte
 one connection end with exactly one app.
 
     python tests/reliability/run.py [--full] [--write-doc] [--only matrix|concurrency] [--forks N]
+                                    [--fault NAME ...] [--steps N]
+
+``--fault`` and ``--steps`` run a part of the matrix (the cells of those faults beside the cells without a
+fault, the first N steps), for example ``--only matrix --fault "lost answer" --steps 1`` for a lost create.
 
 Exits 1 when a check fails. ``--write-doc`` writes the result table to docs/reliability.md.
 """
@@ -99,6 +103,19 @@ class Org:
         resp.raise_for_status()
         return resp.json() if resp.content else None
 
+    def secret_authenticates(self, client_id, secret, redirect_uri):
+        """Whether Okta's token endpoint authenticates the client with this secret: a token request with a
+        deliberately invalid authorization code is refused as invalid_grant (the client was authenticated), not
+        as invalid_client."""
+        form = {'grant_type': 'authorization_code', 'code': 'reliability-invalid-code', 'redirect_uri': redirect_uri}
+        while True:
+            resp = requests.post(self.base + '/oauth2/v1/token', data=form, auth=(client_id, secret or ''),
+                                 verify=self.info['ca_bundle'], timeout=60, headers={'Accept': 'application/json'})
+            if resp.status_code != 429:
+                break
+            time.sleep(max(0.2, int(resp.headers.get('X-Rate-Limit-Reset', '0')) - time.time()))
+        return resp.status_code == 400 and resp.json().get('error') == 'invalid_grant'
+
     def env(self):
         return collection_env({**os.environ, 'OKTA_DOMAIN': self.info['okta_domain'],
                                'OKTA_API_TOKEN': self.info['api_token'], 'OKTA_CA_PATH': self.info['ca_bundle'],
@@ -157,6 +174,8 @@ def census(org, label, handoff_path=None, key_path=None):
             values = [s.get('client_secret') for s in active_secrets]
             if handoff.get('client_secret') not in values:
                 problems.append('the hand-off client secret is no active secret of the app')
+            elif not org.secret_authenticates(client_id, handoff['client_secret'], handoff.get('redirect_uri')):
+                problems.append('the hand-off client secret does not authenticate the client at the token endpoint')
             if len(active_secrets) > 2:
                 problems.append('orphan secret: %d active secrets' % len(active_secrets))
     return state, problems
@@ -216,9 +235,12 @@ def fault_spec(fault, label, step_index, role_index):
     return spec
 
 
-def run_matrix(org, table, full, forks, work):
-    """Run every cell through every step; returns (cells, problems, timings)."""
-    faults = matrix_faults(table, full)
+def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None):
+    """Run every cell through every step; returns (cells, problems, timings). ``only_faults`` (names; the cells
+    without a fault, the baseline of the census, always run) and ``only_steps`` (names of the first steps to
+    run) make a smaller run, to check one cell while working on it."""
+    faults = [f for f in matrix_faults(table, full)
+              if not only_faults or f['spec'] is None or f['name'] in only_faults]
     cells = []
     for role_index, role in enumerate(ROLES):
         for fault_index, fault in enumerate(faults):
@@ -229,6 +251,8 @@ def run_matrix(org, table, full, forks, work):
     problems, timings = [], []
     carried = dict((role, {}) for role in ROLES)  # the variables of earlier steps stay (the change is kept)
     for step_index, step in enumerate(table['steps']):
+        if only_steps and step['name'] not in only_steps:
+            break
         for role in ROLES:
             carried[role].update((step.get('vars') or {}).get(role, {}))
         for cell in cells:
@@ -447,7 +471,11 @@ def main(argv=None):
     parser.add_argument('--write-doc', action='store_true', help='write the result table into docs/reliability.md')
     parser.add_argument('--only', choices=('matrix', 'concurrency'), help='run one part only')
     parser.add_argument('--forks', type=int, default=16, help='forks of the matrix runs (default 16)')
+    parser.add_argument('--fault', action='append', dest='faults', metavar='NAME',
+                        help='run only the cells of this fault (and those without a fault); repeatable')
+    parser.add_argument('--steps', type=int, metavar='N', help='run only the first N steps of the matrix')
     args = parser.parse_args(argv)
+    partial = bool(args.faults or args.steps)
     with open(os.path.join(HERE, 'matrix.yml'), encoding='utf-8') as handle:
         table = yaml.safe_load(handle)
     shutil.rmtree(OUTPUT, ignore_errors=True)
@@ -459,11 +487,20 @@ def main(argv=None):
     with Simulator(os.path.join(OUTPUT, 'sim'), os.path.join(OUTPUT, 'simulator.log')) as sim:
         org = Org(sim.info)
         if args.only in (None, 'matrix'):
-            cells, found, spent = run_matrix(org, table, args.full, args.forks, os.path.join(work))
+            steps = [step['name'] for step in table['steps'][:args.steps]] if args.steps else None
+            cells, found, spent = run_matrix(org, table, args.full, args.forks, os.path.join(work),
+                                             only_faults=args.faults, only_steps=steps)
             problems += found
             timings += spent
-            table_lines, uncovered = write_table(table, cells, args.full)
-            print('\n'.join(table_lines))
+            if partial:
+                for cell in cells:
+                    for step_name, record in cell['steps'].items():
+                        print('%s / %s / %s: met %s, run %s, census %s' % (
+                            cell['role'], cell['fault']['name'], step_name, ', '.join(record.get('met') or []) or
+                            'nothing', 'ok' if record['run']['ok'] else 'failed', json.dumps(record['census'])))
+            else:
+                table_lines, uncovered = write_table(table, cells, args.full)
+                print('\n'.join(table_lines))
             with open(os.path.join(OUTPUT, 'matrix.json'), 'w', encoding='utf-8') as handle:
                 json.dump(cells, handle, indent=1, default=str)
         if args.only in (None, 'concurrency'):
