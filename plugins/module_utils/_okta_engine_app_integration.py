@@ -167,7 +167,16 @@ def desired_fields(params, current, by_label):
         elif creating and name in defaults:
             fields[name] = copy.deepcopy(defaults[name])
     fields["dpop_bound_access_tokens"] = bool(params["dpop_bound_access_tokens"])
-    if "grant_types" in fields:
+    if not creating and app_type == "service" and "grant_types" in fields:
+        # Okta also accepts the implicit grant on a service app (with redirect URIs): an existing app keeps the
+        # grants and response types it has besides the ones asked for, so adopting such an app changes only what
+        # the connection needs.
+        added = [g for g in fields.pop("grant_types") if g not in current["grant_types"]]
+        if added:
+            fields["grant_types"] = list(current["grant_types"]) + added
+            fields["response_types"] = list(current["response_types"]) + [
+                rt for rt in derived_response_types(added) if rt not in current["response_types"]]
+    elif "grant_types" in fields:
         fields["response_types"] = response_types_for(fields["grant_types"], None if creating else current["response_types"])
     return fields
 
@@ -198,10 +207,17 @@ def check_target(view, params, keys_after, rotating, jwks_uri=False):
     if app_type == "service":
         if params["redirect_uris"]:
             raise OktaInputError("redirect_uris: a service (API Services) app has no sign-in redirect; remove redirect_uris.")
-        if sorted(set(grant_types)) != ["client_credentials"]:
+        asked = params["grant_types"]
+        if asked is not None and sorted(set(asked)) != ["client_credentials"]:
             raise OktaInputError(
                 "grant_types: a service (API Services) app supports only client_credentials, got %s. Remove the "
-                "other grant types, or use application_type=web." % ", ".join(grant_types or ["none"]))
+                "other grant types, or use application_type=web." % ", ".join(asked or ["none"]),
+                "grant_types")
+        if "client_credentials" not in grant_types:
+            raise OktaInputError(
+                "grant_types: the service (API Services) app '%s' does not have the client_credentials grant (it has "
+                "%s); give grant_types: [client_credentials]." % (view.get("label"), ", ".join(grant_types or ["none"])),
+                "grant_types")
     elif app_type == "web":
         if "authorization_code" not in grant_types:
             raise OktaInputError(

@@ -87,6 +87,21 @@ def test_private_key_jwt_app_keeps_keys_and_has_no_secret(sim, keys):
     assert [k['id'] for k in listed] == [key['id']]
 
 
+def test_a_service_app_accepts_the_implicit_grant_beside_client_credentials(sim):
+    """Recorded on classic and Identity Engine orgs: a service app with implicit and client_credentials, response
+    type token and redirect URIs is accepted and kept as sent."""
+    app = sim.create_app('service', grant_types=['implicit', 'client_credentials'], response_types=['token'],
+                         redirect_uris=['https://app.example.com/implicit'])
+    settings = sim.admin.get('/api/v1/apps/' + app['id']).json()['settings']['oauthClient']
+    assert settings['application_type'] == 'service'
+    assert settings['grant_types'] == ['implicit', 'client_credentials']
+    assert settings['response_types'] == ['token']
+    assert settings['redirect_uris'] == ['https://app.example.com/implicit']
+    without_cc = sim.admin.post('/api/v1/apps', json=oidc_app_body(
+        'service', grant_types=['implicit'], redirect_uris=['https://app.example.com/implicit']))
+    assert without_cc.status_code == 400 and without_cc.json()['errorSummary'] == 'Api validation failed: grant_types'
+
+
 def test_validation_rules(sim, keys):
     cases = [
         (oidc_app_body('web', redirect_uris=[]), 'Api validation failed: redirect_uris'),

@@ -694,6 +694,30 @@ def test_adopt_marks_the_app_and_keeps_its_profile(okta, run):
     assert again["changed"] is False and okta.writes == []
 
 
+def test_adopt_a_service_app_with_the_implicit_grant_changes_only_what_the_connection_needs(okta, run, private_pems):
+    """Okta accepts a service app with implicit beside client_credentials, response type token and redirect URIs:
+    adopting it (as the client credentials role asks: grant_types [client_credentials], private_key_jwt, a key)
+    adds the key and the marker, and keeps its grants, response types and redirect URIs."""
+    jwk = public_jwk(private_pems[0])
+    app_id = okta.add_app("Conn svc", application_type="service", token_endpoint_auth_method="client_secret_basic",
+                          grant_types=["implicit", "client_credentials"], response_types=["token"],
+                          redirect_uris=["https://legacy.example.com/implicit"])["id"]
+    args = dict(label="Conn svc", application_type="service", grant_types=["client_credentials"],
+                token_endpoint_auth_method="private_key_jwt", public_keys=[jwk], exclusive_keys=True)
+    result = run(adopt=True, **args)
+    assert result.get("failed") is not True, result.get("msg")
+    assert any(a.startswith("adopt app") for a in result["actions"])
+    settings = okta.app(app_id)["settings"]["oauthClient"]
+    assert sorted(settings["grant_types"]) == ["client_credentials", "implicit"]
+    assert settings["response_types"] == ["token"]
+    assert settings["redirect_uris"] == ["https://legacy.example.com/implicit"]
+    assert okta.app(app_id)["credentials"]["oauthClient"]["token_endpoint_auth_method"] == "private_key_jwt"
+    assert [k["kid"] for k in okta.keys(app_id)] == [jwk["kid"]]
+    okta.clear_requests()
+    again = run(**args)
+    assert again.get("failed") is not True and again["changed"] is False and okta.writes == []
+
+
 def test_an_app_with_the_marker_is_managed_by_label(okta, run):
     app_id = okta.add_app("Conn web")["id"]
     _set_profile(okta, app_id, {"managedBy": "identity.okta"})
