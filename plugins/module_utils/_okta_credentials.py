@@ -225,11 +225,22 @@ def jwk_thumbprint(jwk):
     return b64url(hashlib.sha256(canonical.encode("utf-8")).digest())
 
 
+# The curve of an EC key by the length of its coordinates (RFC 7518, section 6.2.1.2).
+_EC_CURVES_BY_SIZE = {32: "P-256", 48: "P-384", 66: "P-521"}
+
+
 def key_thumbprint(key):
-    """RFC 7638 thumbprint of a key object as Okta lists it, or None when it lacks public members we know."""
+    """RFC 7638 thumbprint of a key object as Okta lists it, or None when it lacks public members we know.
+
+    Okta stores an EC key sent without ``crv`` with ``"crv": null``: its curve is then the one its coordinates
+    have, so that the key matches the same key given with its curve.
+    """
     try:
+        if key.get("kty") == "EC" and not key.get("crv"):
+            size = len(base64.urlsafe_b64decode(key["x"] + "=" * (-len(key["x"]) % 4)))
+            key = dict(key, crv=_EC_CURVES_BY_SIZE[size])
         return jwk_thumbprint(key)
-    except (OktaInputError, KeyError, TypeError, AttributeError):
+    except (OktaInputError, KeyError, TypeError, AttributeError, ValueError):
         return None
 
 

@@ -119,18 +119,19 @@ def parse_jwk(data, taken_kids, others_count):
         if alg not in ('RS256', 'RS384', 'RS512'):
             raise _key_error("Invalid value specified for key 'alg' parameter")
     elif kty == 'EC':
-        # Okta accepts an EC key without crv and infers the curve from the coordinates.
+        # Okta accepts an EC key without crv (the curve taken from the coordinates to check it) and stores and
+        # returns it with "crv": null (recorded).
         crv = data.get('crv') or _infer_curve(data.get('x'))
         if crv not in EC_ALGS:
             raise _key_error("Invalid value specified for key 'crv' parameter")
-        public = {'kty': 'EC', 'crv': crv, 'x': data.get('x'), 'y': data.get('y')}
+        public = {'kty': 'EC', 'crv': data.get('crv') or None, 'x': data.get('x'), 'y': data.get('y')}
         alg = data.get('alg') or EC_ALGS[crv]
         if alg != EC_ALGS[crv]:
             raise _key_error("Invalid value specified for key 'alg' parameter")
     else:
         raise _key_error("Invalid value specified for key 'kty' parameter")
     try:
-        jwt.PyJWK(dict(public), algorithm=alg)
+        jwt.PyJWK(dict(public, **({'crv': crv} if kty == 'EC' else {})), algorithm=alg)
     except (jwt.PyJWKError, jwt.InvalidKeyError, KeyError, TypeError, ValueError) as exc:
         raise _key_error('The JSON Web Key is invalid.') from exc
     created = iso()
@@ -138,7 +139,7 @@ def parse_jwk(data, taken_kids, others_count):
     if kid is not None:
         public['kid'] = kid
     return {'id': new_id('pks'), 'kid': kid, 'status': status, 'created': created, 'lastUpdated': created,
-            'jwk': public}
+            'jwk': public, 'curve': crv if kty == 'EC' else None}
 
 
 def _infer_curve(x):

@@ -175,7 +175,10 @@ def _assertion_claims(req, app, assertion, method):
         if alg not in ASYMMETRIC_ALGS or not keys:
             raise _invalid_client('The client_assertion signature is invalid.')
         try:
-            key = jwt.PyJWK({k: v for k, v in keys[0]['jwk'].items() if k != 'alg'}, algorithm=alg).key
+            verifying = {k: v for k, v in keys[0]['jwk'].items() if k != 'alg'}
+            if verifying.get('kty') == 'EC' and not verifying.get('crv'):
+                verifying['crv'] = keys[0].get('curve')  # stored as null; its curve comes from the coordinates
+            key = jwt.PyJWK(verifying, algorithm=alg).key
             claims = jwt.decode(assertion, key, algorithms=[alg], options=options)
         except (jwt.InvalidTokenError, jwt.PyJWKError) as exc:
             raise _invalid_client('The client_assertion signature is invalid.') from exc

@@ -207,3 +207,17 @@ def test_basic_credentials_are_url_decoded(sim):
     resp = sim.anonymous.post('/oauth2/v1/token', headers={'Authorization': 'Basic ' + encoded},
                               data={'grant_type': 'client_credentials', 'scope': 'okta.apps.read'})
     assert resp.status_code == 200, resp.text
+
+
+def test_an_ec_key_stored_without_crv_signs_client_assertions(sim, keys):
+    """Okta stores an EC key sent without crv with "crv": null; its curve comes from the coordinates, and it still
+    authenticates the client."""
+    jwk = keys.public_jwk()
+    del jwk['crv']
+    app = sim.create_app('service', token_endpoint_auth_method='private_key_jwt', jwks={'keys': [jwk]},
+                         invalid='an EC key without crv')
+    assert app['settings']['oauthClient']['jwks']['keys'][0]['crv'] is None
+    sim.grant(app, 'okta.apps.read')
+    sim.assign_client_role(app, 'READ_ONLY_ADMIN')
+    resp = _assert_request(sim, keys, app)
+    assert resp.status_code == 200, resp.text

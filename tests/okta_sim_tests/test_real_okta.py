@@ -280,7 +280,12 @@ def test_app_shape(sim, keys):
     no_crv['kid'] = 'no-crv'
     added = sim.admin.post('/api/v1/apps/%s/credentials/jwks' % app['id'], json=no_crv,
                            invalid='an EC key without crv')
-    assert added.status_code == 201 and added.json()['crv'] == 'P-256'
+    # Stored and returned with "crv": null (recorded), in the key answers and in the app document.
+    assert added.status_code == 201 and 'crv' in added.json() and added.json()['crv'] is None
+    listed = {k['kid']: k for k in sim.admin.get('/api/v1/apps/%s/credentials/jwks' % app['id']).json()}
+    assert listed['no-crv']['crv'] is None and listed[keys.kid]['crv'] == 'P-256'
+    in_app = {k['kid']: k for k in sim.admin.get('/api/v1/apps/' + app['id']).json()['settings']['oauthClient']['jwks']['keys']}
+    assert in_app['no-crv']['crv'] is None
     assert app['settings']['oauthClient']['issuer_mode'] == 'DYNAMIC'
 
 

@@ -11,7 +11,7 @@ import json
 import pytest
 from ansible.release import __version__ as ansible_core_version
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_engine_app_integration as engine
 from ansible_collections.identity.okta.plugins.module_utils import _okta_resource_apps as helper
@@ -716,6 +716,22 @@ def test_adopt_a_service_app_with_the_implicit_grant_changes_only_what_the_conne
     okta.clear_requests()
     again = run(**args)
     assert again.get("failed") is not True and again["changed"] is False and okta.writes == []
+
+
+def test_an_ec_key_that_okta_holds_with_crv_null_is_the_same_key(okta, run):
+    """Okta stores an EC key sent without crv with "crv": null: given again with its curve, it is not added twice."""
+    private = ec.generate_private_key(ec.SECP384R1())
+    pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode("ascii")
+    jwk = public_jwk(pem)
+    app_id = okta.add_app("Conn svc", application_type="service", profile={"managedBy": "identity.okta"},
+                          keys=[dict((k, v) for k, v in jwk.items() if k not in ("crv", "alg"))])["id"]
+    assert [k["crv"] for k in okta.keys(app_id)] == [None]
+    okta.clear_requests()
+    result = run(label="Conn svc", application_type="service", public_keys=[pem], exclusive_keys=True)
+    assert result.get("failed") is not True, result.get("msg")
+    assert result["changed"] is False and okta.writes == []
+    assert len(okta.keys(app_id)) == 1
 
 
 def test_an_app_with_the_marker_is_managed_by_label(okta, run):
