@@ -458,7 +458,7 @@ def render_app(store, req, app, with_secret=False):
     }
     settings.update(copy.deepcopy(app['settings_extra']))
     settings['oauthClient'] = settings_oauth
-    settings['emOptInStatus'] = 'DISABLED'
+    settings['emOptInStatus'] = 'NONE'  # as recorded (test_applications_it cassettes)
     visibility = {'autoLaunch': False, 'autoSubmitToolbar': False, 'hide': {'iOS': True, 'web': True},
                   'appLinks': {'oidc_client_link': True}}
     if app['visibility']:

@@ -104,3 +104,12 @@ def test_user_schema(sim):
     assert body['name'] == 'user' and body['id'] == sim.org_url + '/meta/schemas/user/default'
     assert {'login', 'email', 'firstName', 'lastName'} <= set(body['definitions']['base']['properties'])
     assert sim.admin.get('/api/v1/meta/schemas/user/oscNoSuchSchema').status_code == 404
+
+
+def test_a_group_search_by_q_answers_with_no_link_header(sim):
+    """Recorded (test_groups_it test_search_group): GET /api/v1/groups?q= has no Link header at all; the full
+    list keeps its self link."""
+    resp = sim.admin.get('/api/v1/groups', params={'q': 'Every'})
+    assert resp.status_code == 200 and 'Link' not in resp.headers
+    assert [g['profile']['name'] for g in resp.json()] == ['Everyone']
+    assert 'rel="self"' in sim.admin.get('/api/v1/groups').headers['Link']

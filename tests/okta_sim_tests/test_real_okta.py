@@ -287,6 +287,7 @@ def test_app_shape(sim, keys):
     in_app = {k['kid']: k for k in sim.admin.get('/api/v1/apps/' + app['id']).json()['settings']['oauthClient']['jwks']['keys']}
     assert in_app['no-crv']['crv'] is None
     assert app['settings']['oauthClient']['issuer_mode'] == 'DYNAMIC'
+    assert app['settings']['emOptInStatus'] == 'NONE'  # as recorded (test_applications_it)
 
 
 # -- free-plan quota -------------------------------------------------------------------------
