@@ -603,11 +603,14 @@ class AppIntegrationEngine(OktaEngine):
                                       mark=self.adopting)
             what = "updated app fields %s" % ", ".join(sorted(changed_fields)) if changed_fields else "adopted app"
             answer = self.write(what, replace_app, app_id, body) or {}
-            secret = ((answer.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
-            if secret and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS \
+            if current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS \
                     and target["token_endpoint_auth_method"] in SECRET_AUTH_METHODS:
-                # Switching to a secret method makes Okta issue a secret, shown in this answer only.
-                self.issued(secret)
+                # Switching to a secret method makes Okta issue a secret. No recording shows whether the answer to
+                # the PUT holds it, so when it does not, the secret is read back from the app's secrets list.
+                secret = ((answer.get("credentials") or {}).get("oauthClient") or {}).get("client_secret") \
+                    or newest_active_secret(list_secrets(self.client, app_id))
+                if secret:
+                    self.issued(secret)
         self.remove_keys(app_id, remove)
         if status != current["status"]:
             if status == "ACTIVE":
@@ -715,3 +718,9 @@ class AppIntegrationEngine(OktaEngine):
         if secret.get("status") == "ACTIVE":
             self.write("deactivated client secret %s" % secret["id"], deactivate_secret, app_id, secret["id"])
         self.write("deleted client secret %s" % secret["id"], delete_secret, app_id, secret["id"])
+
+
+def newest_active_secret(secrets):
+    """The value of the newest active secret of a list, or None."""
+    active = [x for x in secrets if x.get("status") == "ACTIVE" and x.get("client_secret")]
+    return sorted(active, key=lambda x: (x.get("created") or "", x.get("id") or ""))[-1]["client_secret"] if active else None

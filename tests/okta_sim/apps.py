@@ -601,7 +601,8 @@ def replace_app(store, req):
         elif not any(s['status'] == 'ACTIVE' for s in app['secrets']):
             app['secrets'].append(new_secret())
     _touch(app)
-    return Response(200, render_app(store, req, app, with_secret=True))
+    shown = store.assumptions.get('put_answer_secret') != 'left_out'  # assumed other answer (switch, README)
+    return Response(200, render_app(store, req, app, with_secret=shown))
 
 
 @route('DELETE', '/api/v1/apps/{appId}', **APPS_MANAGE)
@@ -650,7 +651,10 @@ def _get_key(app, key_id):
 def list_keys(store, req):
     """listJwk."""
     app = get_app(store, req.params['appId'])
-    return Response(200, [render_key(req, app, k) for k in app['keys']])
+    keys = [render_key(req, app, k) for k in app['keys']]
+    if store.assumptions.get('key_list') == 'wrapped':  # assumed other shape (switch, README)
+        return Response(200, {'jwks': {'keys': keys}})
+    return Response(200, keys)
 
 
 @route('POST', '/api/v1/apps/{appId}/credentials/jwks', **APPS_MANAGE)

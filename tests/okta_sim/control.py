@@ -217,8 +217,25 @@ def write_settings(sim, req):
         if not isinstance(body['client_privileges'], bool):
             raise errors.validation('client_privileges', 'client_privileges: The value must be a boolean.')
         sim.store.client_privileges_setting = body['client_privileges']
+    if 'assumptions' in body:
+        wanted = body['assumptions']
+        if not isinstance(wanted, dict) or any(ASSUMPTIONS.get(k) is None or v not in ASSUMPTIONS[k]
+                                               for k, v in wanted.items()):
+            raise errors.validation('assumptions', 'assumptions: known switches and their answers: %s.' % ASSUMPTIONS)
+        sim.store.assumptions.update(wanted)
     return Response(200, {'app_quota': sim.store.app_quota,
-                          'client_privileges': sim.store.client_privileges_setting})
+                          'client_privileges': sim.store.client_privileges_setting,
+                          'assumptions': dict(sim.store.assumptions)})
+
+
+# Behaviours no recording shows, each with the answer the simulator gives by default (first) and the other one
+# real Okta might give. ``PUT /__sim__/settings {"assumptions": {name: answer}}`` switches one.
+ASSUMPTIONS = {
+    # the answer to a PUT that switches an app to a client secret method: with the new secret, or without it
+    'put_answer_secret': ('shown', 'left_out'),
+    # GET /credentials/jwks: a list of keys, or the list wrapped as {"jwks": {"keys": [...]}}
+    'key_list': ('list', 'wrapped'),
+}
 
 
 @_control('POST', '/groups/{groupId}/roles')

@@ -73,6 +73,8 @@ class Store:
             self.client_groups = {}
             self.client_privileges_setting = False
             self.app_quota = self.startup_app_quota
+            # Switches for behaviours no recording shows: the other answer real Okta might give (README).
+            self.assumptions = {}
             self.log_events = []
             self._seed()
 

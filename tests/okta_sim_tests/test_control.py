@@ -235,3 +235,26 @@ def test_inconsistent_faults_are_rejected(sim, spec):
     assert sim.control('POST', '/faults', spec, expect=400)['errorCode'] == 'E0000001'
     assert sim.control('POST', '/faults', [{'status': 500}, spec], expect=400)['errorCode'] == 'E0000001'
     assert sim.control('GET', '/faults') == []  # a list is armed whole or not at all
+
+
+def test_assumption_switches_give_the_other_answer_until_a_reset(sim, keys):
+    """Behaviours no recording shows have a switch for the other answer real Okta might give."""
+    app = sim.create_app('service', token_endpoint_auth_method='private_key_jwt', jwks={'keys': [keys.public_jwk()]})
+    base = '/api/v1/apps/' + app['id']
+    assert isinstance(sim.admin.get(base + '/credentials/jwks').json(), list)
+    switched = sim.control('PUT', '/settings', {'assumptions': {'key_list': 'wrapped', 'put_answer_secret': 'left_out'}})
+    assert switched['assumptions'] == {'key_list': 'wrapped', 'put_answer_secret': 'left_out'}
+    # (the wrapped key list departs from the API description on purpose: it is read in process only, by
+    # test_okta_app_integration.py, so that the exchange logs stay conformant)
+    body = sim.admin.get(base).json()
+    body = {k: v for k, v in body.items() if k not in ('id', '_links', 'created', 'lastUpdated', 'status', 'features', 'orn')}
+    del body['settings']['emOptInStatus']
+    body['credentials']['oauthClient']['token_endpoint_auth_method'] = 'client_secret_basic'
+    jwks = body['settings']['oauthClient']['jwks']
+    jwks['keys'] = [{k: v for k, v in key.items() if k not in ('id', 'use')} for key in jwks['keys']]
+    replaced = sim.admin.put(base, json=body).json()
+    assert 'client_secret' not in replaced['credentials']['oauthClient']
+    assert len(sim.admin.get(base + '/credentials/secrets').json()) == 1
+    sim.control('PUT', '/settings', {'assumptions': {'key_list': 'other'}}, expect=400)
+    sim.control('POST', '/reset')
+    assert sim.control('PUT', '/settings', {})['assumptions'] == {}

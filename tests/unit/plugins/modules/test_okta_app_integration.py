@@ -434,6 +434,36 @@ def test_switch_web_app_to_private_key_jwt(okta, run, private_pems):
     assert okta.keys(app_id)[0]["status"] == "ACTIVE"
 
 
+@pytest.mark.parametrize("put_answer", ["shown", "left_out"])
+def test_switch_back_to_a_client_secret_hands_over_the_issued_secret(okta, run, private_pems, put_answer):
+    """No recording shows whether the answer to the PUT holds the secret Okta issues when an app moves to a secret
+    method: either way the run returns it (read back from the secrets list when the answer leaves it out)."""
+    okta._seed("PUT", "/__sim__/settings", {"assumptions": {"put_answer_secret": put_answer}})
+    created = web_app(run)
+    app_id = created["app"]["id"]
+    run(app_id=app_id, token_endpoint_auth_method="private_key_jwt", public_keys=[private_pems[0]])
+    assert okta.secrets(app_id) == []
+    result = run(app_id=app_id, token_endpoint_auth_method="client_secret_basic")
+    assert result.get("failed") is not True, result.get("msg")
+    secrets = okta.secrets(app_id)
+    assert len(secrets) == 1 and result["client_secret_issued"] is True
+    assert result["client_secret"] == secrets[0]["client_secret"]
+
+
+@pytest.mark.parametrize("key_list", ["list", "wrapped"])
+def test_keys_are_read_from_either_list_shape(okta, run, private_pems, key_list):
+    """No recording shows the answer of GET /credentials/jwks beside a plain list: a list wrapped as
+    {"jwks": {"keys": [...]}} is read the same (a re-run changes nothing)."""
+    okta._seed("PUT", "/__sim__/settings", {"assumptions": {"key_list": key_list}})
+    args = dict(label="Conn svc", application_type="service", public_keys=[private_pems[0]], exclusive_keys=True)
+    created = run(**args)
+    assert created.get("failed") is not True, created.get("msg")
+    okta.clear_requests()
+    again = run(**args)
+    assert again.get("failed") is not True and again["changed"] is False and okta.writes == []
+    assert [k["kid"] for k in again["app"]["public_keys"]] == [k["kid"] for k in created["app"]["public_keys"]]
+
+
 # ------------------------------------------------------------------ assignments
 
 def test_assignments_by_name_id_and_everyone(okta, run):
