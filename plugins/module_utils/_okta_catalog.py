@@ -298,8 +298,8 @@ def _explained(client, op, exc, ids, action):
 
 
 def _remember_secrets(client, answer):
-    """Register every client secret of an answer (Okta shows them in full in app and secret answers), so that no
-    message can show one."""
+    """Register every client secret of an answer (Okta shows them in full in the answers to an app's create and full
+    update and in secret answers), so that no message can show one."""
     items = answer if isinstance(answer, list) else [answer]
     for item in items:
         if not isinstance(item, dict):
