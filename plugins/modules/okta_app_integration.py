@@ -88,7 +88,7 @@ options:
       - When creating, defaults to V(authorization_code) and V(refresh_token) for a V(web) app and to
         V(client_credentials) for a V(service) app (which supports no other grant type).
       - A V(web) app needs V(authorization_code).
-      - For an existing V(service) app, the grant types given are added to the ones it has: Okta also accepts
+      - For an existing V(service) app, the grant types given are added to the ones it has. Okta also accepts
         V(implicit) beside V(client_credentials) on a service app, and such an app keeps it (with its response
         types and redirect URIs).
       - The response types follow the grant types (V(code) for V(authorization_code), V(token) for
