@@ -205,7 +205,7 @@ def compare(recorded, replayed, path=(), ids=None, tolerated=None):
     elif isinstance(recorded, list):
         if len(recorded) != len(replayed):
             diffs.append((path, 'length', len(recorded), len(replayed)))
-        for index, (rec, rep) in enumerate(zip(recorded, replayed)):
+        for index, (rec, rep) in enumerate(zip(recorded, replayed, strict=False)):  # lengths compared above
             diffs += compare(rec, rep, path + ('[%d]' % index,), ids, tolerated)
     elif isinstance(recorded, str):
         if mask(recorded) != mask(replayed):
