@@ -41,9 +41,16 @@ ANSIBLE_TEST_TARGETS ?= okta_key_pair
 # make reliability: e.g. RELIABILITY_ARGS="--full" (every 5xx status separately) or "--write-doc".
 RELIABILITY_ARGS ?=
 
+# make matrix: the ansible-core minors to test, each with its Python in .matrix/<minor> (tests/tools/matrix.py);
+# MATRIX_ARGS, e.g. "--check unit" or "--sanity-test validate-modules".
+MATRIX ?= 2.16 2.17 2.18 2.19 2.20 2.21
+MATRIX_ARGS ?=
+# The minors of the matrix suite of `make test`: not 2.19, the ansible-core of .venv, which the other suites use.
+TEST_MATRIX ?= 2.16 2.17 2.18 2.20 2.21
+
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration molecule awx sanity unit sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
+SUITES := reliability integration matrix molecule awx sanity unit sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
@@ -77,6 +84,9 @@ help:
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
 	@echo "make reliability  fault matrix of the roles (every write x lost/slow/dropped answers, 429, 5xx) and"
 	@echo "                  concurrency runs, against one simulator (tests/reliability/run.py; RELIABILITY_ARGS=--full)"
+	@echo "make matrix       on each ansible-core minor of MATRIX (default: $(MATRIX)), in .matrix/<minor> with its"
+	@echo "                  Python: the unit tests, the version-dependent sanity tests, and the three setups plus a"
+	@echo "                  no-op re-run from the built tarball against the simulator (make test: $(TEST_MATRIX))"
 	@echo "make benchmark-smoke"
 	@echo "                  the benchmark (benchmarks/connection_bench.py) at N = 10 connections with a short rate-limit"
 	@echo "                  window: figures printed, not asserted, nothing written (python benchmarks/connection_bench.py"
@@ -133,7 +143,7 @@ demo: venv-demo collection-link
 test: venv collection-link
 	@rm -rf "$(EXCHANGE_DIR)"
 	@mkdir -p "$(EXCHANGE_DIR)" tests/output
-	python tests/tools/run_suites.py --jobs $(TEST_JOBS) --after conformance $(SUITES)
+	MATRIX="$(TEST_MATRIX)" python tests/tools/run_suites.py --jobs $(TEST_JOBS) --after conformance $(SUITES)
 
 # --- fast check -------------------------------------------------------------------------------
 
@@ -218,6 +228,10 @@ reliability: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(suite_log) python tests/reliability/run.py $(RELIABILITY_ARGS)
 
+# Needs no .venv: tests/tools/matrix.py uses the standard library only and builds the environments it runs in.
+matrix:
+	python3 tests/tools/matrix.py $(MATRIX_ARGS) $(MATRIX)
+
 benchmark-smoke: venv collection-link
 	python benchmarks/connection_bench.py --smoke
 
@@ -238,4 +252,4 @@ clean:
 	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" .matrix

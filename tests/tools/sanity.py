@@ -7,7 +7,7 @@ are copied to a temporary tree of that shape and ansible-test runs there (see co
 which also puts a stand-in for ansible-test's get-pip download into ``~/.ansible/test/cache``). Its
 results are copied back to ``tests/output/sanity``.
 
-Usage: sanity.py [--test NAME ...] [--python 3.11] [-v] [-- extra ansible-test arguments]
+Usage: sanity.py [--test NAME ...] [--python 3.11] [--results NAME] [-v] [-- extra ansible-test arguments]
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def main() -> int:
     parser.add_argument('--python', default='%d.%d' % sys.version_info[:2], help='Python version to test with (default: %(default)s)')
     parser.add_argument('--test', action='append', default=[], help='run only this sanity test (repeatable)')
     parser.add_argument('--keep', action='store_true', help='keep the temporary copy of the collection')
+    parser.add_argument('--results', default='sanity', metavar='NAME',
+                        help='copy the results to tests/output/NAME (default: %(default)s)')
     parser.add_argument('-v', '--verbose', action='count', default=0)
     parser.add_argument('extra', nargs='*', help='further ansible-test arguments (after --)')
     args = parser.parse_args()
@@ -75,7 +77,7 @@ def main() -> int:
         started = time.monotonic()
         status = subprocess.run(command, cwd=copy.path, env=copy.ansible_test_env(), check=False).returncode
         log('ansible-test sanity finished with exit code %d in %.0f s' % (status, time.monotonic() - started))
-        copy.copy_results('sanity')
+        copy.copy_results(args.results)
     return status
 
 
