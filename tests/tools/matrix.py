@@ -22,7 +22,10 @@ when every check of every minor passed.
 The Python of a minor is ``$MATRIX_PYTHON_<major>_<minor>`` (e.g. ``MATRIX_PYTHON_3_12``) when set, else
 pyenv's newest ``~/.pyenv/versions/3.X.*``, else ``python3.X`` on ``PATH``.
 
-Usage: matrix.py [--check unit|sanity|setups ...] [--sanity-test NAME ...] [MINOR ...]
+With ``--quick`` (the matrix suite of ``make test``) the unit and sanity checks run a part only: ``QUICK_UNIT``
+and ``QUICK_SANITY``.
+
+Usage: matrix.py [--quick] [--check unit|sanity|setups ...] [--sanity-test NAME ...] [MINOR ...]
 """
 
 from __future__ import annotations
@@ -35,10 +38,12 @@ import os
 import re
 import resource
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
@@ -63,6 +68,13 @@ TEST_PACKAGES = ('pytest>=8', 'pytest-xdist')
 # module and documentation schemas, what modules may import, the syntax each Python accepts, meta/runtime.yml).
 # The full sanity run (pylint, pep8, yamllint, shellcheck... whose verdict does not) stays in `make sanity`.
 SANITY_TESTS = ('action-plugin-docs', 'ansible-doc', 'compile', 'import', 'runtime-metadata', 'validate-modules')
+# --quick (the matrix suite of `make test`, where each extra minor must cost little): the unit tests that go
+# through ansible-core (the module harness, the action plugin, the roles' argument specs, filters and lookup;
+# not the client, pacing and recovery tests of module_utils, whose verdict depends on the Python and the
+# libraries only, so `make matrix` and CI run them), and the sanity tests most likely to change verdict.
+QUICK_UNIT = ('tests/unit/plugins/plugin_utils', 'tests/unit/plugins/modules', 'tests/unit/roles', 'tests/unit/filter',
+              'tests/unit/lookup', 'tests/unit/plugins/module_utils/test_okta_module.py', 'tests/unit/test_bad_inputs.py')
+QUICK_SANITY = ('import', 'runtime-metadata', 'validate-modules')
 CHECKS = ('unit', 'sanity', 'setups')
 AUTH_TYPES = ('client_credentials', 'authorization_code', 'api_key')
 # Variables the setups leave to the environment of a real run, so that a stray one cannot reach the simulator.
@@ -176,9 +188,9 @@ class Minor:
 
     # --- checks ----------------------------------------------------------------------------------
 
-    def check_unit(self) -> str:
+    def check_unit(self, paths: list[str]) -> str:
         command = [os.path.join(self.bin, 'python'), '-m', 'pytest', '-n', '2', '-q', '-p', 'no:cacheprovider',
-                   '-o', 'tmp_path_retention_policy=failed', 'tests/unit']
+                   '-o', 'tmp_path_retention_policy=failed'] + paths
         status = run_logged(command, self.log('unit'), env=self.env())
         with open(self.log('unit'), encoding='utf-8', errors='replace') as handle:
             lines = [line for line in handle.read().splitlines() if re.search(r'\d+ (passed|failed)', line)]
@@ -281,8 +293,6 @@ class Minor:
 
     @staticmethod
     def control(info: dict, path: str) -> list:
-        import ssl  # pylint: disable=import-outside-toplevel
-        import urllib.request  # pylint: disable=import-outside-toplevel
         request = urllib.request.Request(info['control_url'] + path, headers={
             'Authorization': 'SSWS %s' % info['api_token'], 'Accept': 'application/json'})
         context = ssl.create_default_context(cafile=info['ca_bundle'])
@@ -303,13 +313,13 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_minor(minor: Minor, checks: list[str], sanity_tests: list[str]) -> dict[str, tuple[str, float, float]]:
+def run_minor(minor: Minor, checks: list[str], sanity_tests: list[str], unit_paths: list[str]) -> dict[str, tuple[str, float, float]]:
     """Run the checks of one minor; return {check: (result text, wall seconds, CPU seconds)}."""
     results: dict[str, tuple[str, float, float]] = {}
     shutil.rmtree(minor.output, ignore_errors=True)
     os.makedirs(minor.output)
     steps = [('venv', minor.check_venv)] + [(check, {
-        'unit': minor.check_unit,
+        'unit': lambda: minor.check_unit(unit_paths),
         'sanity': lambda: minor.check_sanity(sanity_tests),
         'setups': minor.check_setups,
     }[check]) for check in checks]
@@ -356,16 +366,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--check', action='append', choices=CHECKS, help='run only this check (repeatable)')
     parser.add_argument('--sanity-test', action='append', metavar='NAME',
                         help='sanity test to run (repeatable; default: %s)' % ', '.join(SANITY_TESTS))
+    parser.add_argument('--quick', action='store_true',
+                        help='unit tests %s and sanity tests %s only (make test)' % (' '.join(QUICK_UNIT), ', '.join(QUICK_SANITY)))
     args = parser.parse_args(argv)
     unknown = [minor for minor in args.minors if minor not in MINORS]
     if unknown:
         parser.error('unknown minor(s) %s; the matrix has %s' % (', '.join(unknown), ' '.join(MINORS)))
     checks = [check for check in CHECKS if not args.check or check in args.check]
+    sanity_tests = args.sanity_test or list(QUICK_SANITY if args.quick else SANITY_TESTS)
+    unit_paths = list(QUICK_UNIT if args.quick else ['tests/unit'])
     started = time.monotonic()
     rows = []
     for name in args.minors or list(MINORS):
         minor = Minor(name)
-        rows.append((minor, run_minor(minor, checks, args.sanity_test or list(SANITY_TESTS))))
+        rows.append((minor, run_minor(minor, checks, sanity_tests, unit_paths)))
     text = table(rows, checks) + '\nwall time %.0f s' % (time.monotonic() - started)
     os.makedirs(OUTPUT_DIR, exist_ok=True)
     with open(os.path.join(OUTPUT_DIR, 'summary.txt'), 'w', encoding='utf-8') as handle:
