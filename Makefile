@@ -45,10 +45,10 @@ RELIABILITY_ARGS ?=
 # MATRIX_ARGS, e.g. "--check unit" or "--sanity-test validate-modules".
 MATRIX ?= 2.16 2.17 2.18 2.19 2.20 2.21
 MATRIX_ARGS ?=
-# The matrix suite of `make test`: not 2.19, the ansible-core of .venv, which the other suites use, and only the
-# quick part of the unit and sanity checks (see docs/testing.md, "Version matrix").
-TEST_MATRIX ?= 2.16 2.17 2.18 2.20 2.21
-TEST_MATRIX_ARGS ?= --quick
+# The matrix suite of `make test`: every check on the oldest and the newest minor, the setups on the others but
+# 2.19, the ansible-core of .venv, which the other suites use (see docs/testing.md, "Version matrix").
+TEST_MATRIX ?= 2.16 2.17:setups 2.18:setups 2.20:setups 2.21
+TEST_MATRIX_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.

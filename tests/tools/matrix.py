@@ -22,10 +22,10 @@ when every check of every minor passed.
 The Python of a minor is ``$MATRIX_PYTHON_<major>_<minor>`` (e.g. ``MATRIX_PYTHON_3_12``) when set, else
 pyenv's newest ``~/.pyenv/versions/3.X.*``, else ``python3.X`` on ``PATH``.
 
-With ``--quick`` (the matrix suite of ``make test``) the unit and sanity checks run a part only: ``QUICK_UNIT``
-and ``QUICK_SANITY``.
+A minor can name its own checks, ``MINOR:CHECK,...`` (``2.17:setups``): the matrix suite of ``make test`` runs
+every check on the oldest and the newest minor and the setups on the others (see docs/testing.md).
 
-Usage: matrix.py [--quick] [--check unit|sanity|setups ...] [--sanity-test NAME ...] [MINOR ...]
+Usage: matrix.py [--check unit|sanity|setups ...] [--sanity-test NAME ...] [MINOR[:CHECK,...] ...]
 """
 
 from __future__ import annotations
@@ -68,13 +68,6 @@ TEST_PACKAGES = ('pytest>=8', 'pytest-xdist')
 # module and documentation schemas, what modules may import, the syntax each Python accepts, meta/runtime.yml).
 # The full sanity run (pylint, pep8, yamllint, shellcheck... whose verdict does not) stays in `make sanity`.
 SANITY_TESTS = ('action-plugin-docs', 'ansible-doc', 'compile', 'import', 'runtime-metadata', 'validate-modules')
-# --quick (the matrix suite of `make test`, where each extra minor must cost little): the unit tests that go
-# through ansible-core (the module harness, the action plugin, the roles' argument specs, filters and lookup;
-# not the client, pacing and recovery tests of module_utils, whose verdict depends on the Python and the
-# libraries only, so `make matrix` and CI run them), and the sanity tests most likely to change verdict.
-QUICK_UNIT = ('tests/unit/plugins/plugin_utils', 'tests/unit/plugins/modules', 'tests/unit/roles', 'tests/unit/filter',
-              'tests/unit/lookup', 'tests/unit/plugins/module_utils/test_okta_module.py', 'tests/unit/test_bad_inputs.py')
-QUICK_SANITY = ('import', 'runtime-metadata', 'validate-modules')
 CHECKS = ('unit', 'sanity', 'setups')
 AUTH_TYPES = ('client_credentials', 'authorization_code', 'api_key')
 # Variables the setups leave to the environment of a real run, so that a stray one cannot reach the simulator.
@@ -188,9 +181,9 @@ class Minor:
 
     # --- checks ----------------------------------------------------------------------------------
 
-    def check_unit(self, paths: list[str]) -> str:
+    def check_unit(self) -> str:
         command = [os.path.join(self.bin, 'python'), '-m', 'pytest', '-n', '2', '-q', '-p', 'no:cacheprovider',
-                   '-o', 'tmp_path_retention_policy=failed'] + paths
+                   '-o', 'tmp_path_retention_policy=failed', 'tests/unit']
         status = run_logged(command, self.log('unit'), env=self.env())
         with open(self.log('unit'), encoding='utf-8', errors='replace') as handle:
             lines = [line for line in handle.read().splitlines() if re.search(r'\d+ (passed|failed)', line)]
@@ -313,13 +306,13 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_minor(minor: Minor, checks: list[str], sanity_tests: list[str], unit_paths: list[str]) -> dict[str, tuple[str, float, float]]:
+def run_minor(minor: Minor, checks: list[str], sanity_tests: list[str]) -> dict[str, tuple[str, float, float]]:
     """Run the checks of one minor; return {check: (result text, wall seconds, CPU seconds)}."""
     results: dict[str, tuple[str, float, float]] = {}
     shutil.rmtree(minor.output, ignore_errors=True)
     os.makedirs(minor.output)
     steps = [('venv', minor.check_venv)] + [(check, {
-        'unit': lambda: minor.check_unit(unit_paths),
+        'unit': minor.check_unit,
         'sanity': lambda: minor.check_sanity(sanity_tests),
         'setups': minor.check_setups,
     }[check]) for check in checks]
@@ -342,17 +335,17 @@ def run_minor(minor: Minor, checks: list[str], sanity_tests: list[str], unit_pat
     return results
 
 
-def table(rows: list[tuple[Minor, dict[str, tuple[str, float, float]]]], checks: list[str]) -> str:
+def table(rows: list[tuple[Minor, list[str], dict[str, tuple[str, float, float]]]]) -> str:
     """The summary: per minor, each check's result and wall time, and the totals (wall, CPU)."""
-    names = ['venv'] + checks
+    names = ['venv'] + list(CHECKS)
     lines = ['%-6s %-7s %-8s ' % ('minor', 'python', 'core') + ' '.join('%-14s' % name for name in names)
              + ' %-7s %s' % ('wall', 'CPU')]
-    for minor, results in rows:
+    for minor, _checks, results in rows:
         cells = []
         for name in names:
-            text, seconds, _cpu = results.get(name, ('not run', 0.0, 0.0))
+            text, seconds, _cpu = results.get(name, ('-', 0.0, 0.0))
             word = text.split(':', 1)[1].strip() if name == 'venv' and text.startswith('ok') else text.split(':', 1)[0]
-            cells.append('%-14s' % ('%s %.0fs' % (word, seconds)))
+            cells.append('%-14s' % ('%s %.0fs' % (word, seconds) if name in results else '-'))
         wall = sum(item[1] for item in results.values())
         cpu = sum(item[2] for item in results.values())
         lines.append('%-6s %-7s %-8s ' % (minor.minor, minor.python_version, minor.core_version) + ' '.join(cells)
@@ -362,30 +355,31 @@ def table(rows: list[tuple[Minor, dict[str, tuple[str, float, float]]]], checks:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n', 1)[0])
-    parser.add_argument('minors', nargs='*', metavar='MINOR', help='ansible-core minors (default: %s)' % ' '.join(MINORS))
+    parser.add_argument('minors', nargs='*', metavar='MINOR[:CHECK,...]',
+                        help='ansible-core minors, each with its checks or all of them (default: %s)' % ' '.join(MINORS))
     parser.add_argument('--check', action='append', choices=CHECKS, help='run only this check (repeatable)')
     parser.add_argument('--sanity-test', action='append', metavar='NAME',
                         help='sanity test to run (repeatable; default: %s)' % ', '.join(SANITY_TESTS))
-    parser.add_argument('--quick', action='store_true',
-                        help='unit tests %s and sanity tests %s only (make test)' % (' '.join(QUICK_UNIT), ', '.join(QUICK_SANITY)))
     args = parser.parse_args(argv)
-    unknown = [minor for minor in args.minors if minor not in MINORS]
-    if unknown:
-        parser.error('unknown minor(s) %s; the matrix has %s' % (', '.join(unknown), ' '.join(MINORS)))
-    checks = [check for check in CHECKS if not args.check or check in args.check]
-    sanity_tests = args.sanity_test or list(QUICK_SANITY if args.quick else SANITY_TESTS)
-    unit_paths = list(QUICK_UNIT if args.quick else ['tests/unit'])
+    selected = []
+    for spec in args.minors or list(MINORS):
+        name, _colon, own = spec.partition(':')
+        own_checks = [check for check in own.split(',') if check] if own else list(CHECKS)
+        if name not in MINORS or any(check not in CHECKS for check in own_checks):
+            parser.error('%s: the matrix has the minors %s and the checks %s' % (spec, ' '.join(MINORS), ', '.join(CHECKS)))
+        selected.append((name, [check for check in CHECKS if check in own_checks and (not args.check or check in args.check)]))
+    sanity_tests = args.sanity_test or list(SANITY_TESTS)
     started = time.monotonic()
     rows = []
-    for name in args.minors or list(MINORS):
+    for name, checks in selected:
         minor = Minor(name)
-        rows.append((minor, run_minor(minor, checks, sanity_tests, unit_paths)))
-    text = table(rows, checks) + '\nwall time %.0f s' % (time.monotonic() - started)
+        rows.append((minor, checks, run_minor(minor, checks, sanity_tests)))
+    text = table(rows) + '\nwall time %.0f s' % (time.monotonic() - started)
     os.makedirs(OUTPUT_DIR, exist_ok=True)
     with open(os.path.join(OUTPUT_DIR, 'summary.txt'), 'w', encoding='utf-8') as handle:
         handle.write(text + '\n')
     print('\n==================== matrix ====================\n' + text, flush=True)
-    failed = [minor.minor for minor, results in rows
+    failed = [minor.minor for minor, checks, results in rows
               if any(not item[0].startswith('ok') for item in results.values()) or len(results) < len(checks) + 1]
     if failed:
         say('failed: %s (logs in %s)' % (' '.join(failed), os.path.relpath(OUTPUT_DIR, ROOT)))
