@@ -51,6 +51,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     derived_response_types,
     differing_fields,
     MARKER_KEY,
+    check_ownership,
     app_client_id,
     describe_app,
     find_app,
@@ -408,12 +409,8 @@ class AppIntegrationEngine(OktaEngine):
                        label=params["label"] if by_label else None)
         self.adopting = False
         if app is not None and by_label and not is_ours(app):
-            if not params["adopt"]:
-                raise OktaInputError(
-                    "The app %s has the label '%s' but was not created by identity.okta (its profile has no %s "
-                    "marker), so it is left as it is. To manage it anyway set adopt: true (in the roles: "
-                    "okta_adopt_existing_app: true), or target it explicitly by app_id; or choose another label."
-                    % (describe_app(app), params["label"], MARKER_KEY), "adopt")
+            check_ownership(app, params["label"], params["adopt"],
+                            "delete" if params["state"] == "absent" else "change")
             self.adopting = params["state"] == "present"
         if params["state"] == "absent":
             return self.absent(app)
