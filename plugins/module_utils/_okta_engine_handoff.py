@@ -104,7 +104,8 @@ class HandoffEngine(OktaEngine):
         self.result["secret_present"] = bool(wanted.get(SECRET))
         if earlier and earlier.get(SECRET):
             self.module.no_log_values.add(earlier[SECRET])
-        if wanted.get("auth_type") == "authorization_code" and not wanted.get(SECRET):
+        # An app that does not exist yet (check mode before the first setup) has no client ID and no secret to miss.
+        if wanted.get("auth_type") == "authorization_code" and wanted.get("client_id") and not wanted.get(SECRET):
             self.module.warn(
                 "The hand-off file '%s' holds no client secret for client ID %s: Okta shows a secret only when it "
                 "issues it, and none was issued or kept here. Run the identity.okta.rotate_credentials playbook to "

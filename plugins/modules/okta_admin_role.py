@@ -71,7 +71,7 @@ options:
       - Login (for example V(admin@example.com)) or ID of the user, with O(principal=user).
       - V(me) is the administrator who owns the API token (O(api_token) only).
       - The Super Administrator role of the management credentials' own principal (V(me), the token owner by login
-        or ID, or the management app's client) is never removed, not even with O(exclusive=true): asked for with
+        or ID, or the management app's client) is never removed, not even with O(exclusive=true). Asked for with
         O(state=absent) the task fails, and O(exclusive=true) keeps it with a warning.
     type: str
   role:

@@ -38,7 +38,7 @@ options:
   remove_recorded_files:
     description:
       - With O(state=absent), also remove the key files the hand-off records as written by the collection for the
-        connection: its C(private_key_path) and the new key of a rotation (the same path with C(.next)).
+        connection, its C(private_key_path) and the new key of a rotation (the same path with C(.next)).
       - Each is removed only when it is a regular file of the user's own holding a PEM private key; a folder, a
         link or any other file is kept and listed in RV(kept) with the reason.
       - Nothing but the hand-off file and the files it records is ever removed; with no hand-off file nothing is.

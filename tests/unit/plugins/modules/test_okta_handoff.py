@@ -242,3 +242,13 @@ def test_the_hand_off_of_another_connection_is_kept_with_its_files(folder):
         kind, result = remove(path, **args)
         assert kind == "exit" and result["changed"] is False and result["removed"] == []
         assert path.exists() and key.exists()
+
+
+def test_no_warning_about_a_missing_secret_for_an_app_that_does_not_exist_yet(folder):
+    path = folder / "connection.json"
+    planned = dict(CONNECTION)
+    del planned["client_id"]
+    kind, result = write(path, check_mode=True, connection=planned)
+    assert kind == "exit" and not result.get("warnings")
+    kind, result = write(path, check_mode=True)
+    assert kind == "exit" and "holds no client secret" in " ".join(result.get("warnings", []))
