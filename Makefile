@@ -61,7 +61,7 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation clean distclean
+.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation lifecycle-model clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
@@ -95,6 +95,8 @@ help:
 	@echo "                  alone runs the whole benchmark and writes docs/benchmarks.md)"
 	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
+	@echo "make lifecycle-model"
+	@echo "                  the model-based test of a connection's life, long and random (LIFECYCLE_MODEL_EXAMPLES=300)"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make venv         create or update .venv from the requirements files"
@@ -246,6 +248,14 @@ conformance: venv
 
 mutation: venv collection-link
 	python tests/tools/mutation.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
+
+# The model-based test of the life of a connection (tests/unit/test_lifecycle_model.py, seeded and small in `make
+# unit`), long and random: LIFECYCLE_MODEL_EXAMPLES sequences of up to LIFECYCLE_MODEL_STEPS steps.
+LIFECYCLE_MODEL_EXAMPLES ?= 300
+LIFECYCLE_MODEL_STEPS ?= 20
+lifecycle-model: venv collection-link
+	LIFECYCLE_MODEL_EXAMPLES=$(LIFECYCLE_MODEL_EXAMPLES) LIFECYCLE_MODEL_STEPS=$(LIFECYCLE_MODEL_STEPS) \
+		python -m pytest -q -p no:cacheprovider tests/unit/test_lifecycle_model.py
 
 # --- housekeeping ------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_roles
     client_principal,
     find_custom_role,
     find_resource_set,
+    is_caller,
     list_assignments,
     unassign_role,
     user_principal,
@@ -151,7 +152,7 @@ class AdminRoleEngine(OktaEngine):
             new_app = params["app"].get("created") is True and not params.get("remove_super_admin")
         elif params["principal"] == "client":
             principal = client_principal(self.client, app_id=params["app_id"], client_id=params["client_id"],
-                                         label=params["label"])
+                                         label=params["label"], adopt=params.get("adopt"))
         else:
             principal = user_principal(self.client, params["user"])
         self.result["principal"] = principal.as_dict()
@@ -170,6 +171,7 @@ class AdminRoleEngine(OktaEngine):
         to_add, to_remove = plan_changes(assignments, wanted_key, state, params["exclusive"],
                                          remove_super_admin=params.get("remove_super_admin"),
                                          keep_super_admin=params.get("keep_super_admin"))
+        to_remove = self.keep_callers_super_admin(principal, to_remove)
         inherited = [a for a in assignments if not is_direct(a)]
         self.result["inherited"] = [summarize(a) for a in inherited]
         same = [a for a in inherited if assignment_key(a) == wanted_key]
@@ -213,6 +215,25 @@ class AdminRoleEngine(OktaEngine):
             self.did("removed %s" % describe(assignment))
         self.context = None
         return self.result
+
+    def keep_callers_super_admin(self, principal, to_remove):
+        """Never remove the Super Administrator role of the management credentials themselves (``user: me``, the
+        API token's owner by login or id, or the management app's own client): that would lock the caller out.
+        Asked for by name (state=absent) it is an error; as one of the others of exclusive=true it is kept, with a
+        warning."""
+        supers = [a for a in to_remove if a.get("type") == SUPER_ADMIN]
+        if not supers or not is_caller(self.client, principal):
+            return to_remove
+        option = "user" if principal.kind == "user" else "app_id"
+        if self.params["state"] == "absent":
+            raise OktaInputError(
+                "%s is the principal of the management credentials of this task; removing its own Super "
+                "Administrator role would lock it out, so it is never done. Remove it in the Admin Console, or with "
+                "the credentials of another Super Administrator." % principal.describe(), option)
+        self.module.warn(
+            "%s is the principal of the management credentials of this task: its own Super Administrator role was "
+            "kept (exclusive=true never removes it)." % principal.describe())
+        return [a for a in to_remove if a.get("type") != SUPER_ADMIN]
 
     def done_text(self):
         return " and ".join(self.done)

@@ -51,6 +51,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     derived_response_types,
     differing_fields,
     MARKER_KEY,
+    check_ownership,
     app_client_id,
     describe_app,
     find_app,
@@ -343,6 +344,16 @@ class AppIntegrationEngine(OktaEngine):
         if secret_id:
             self.result["client_secret_id"] = secret_id
 
+    def refuse_secret(self, why):
+        """With allow_client_secret=false: stop before the first write of a task that would make Okta issue a
+        client secret (the caller has nowhere to keep it, and Okta shows a secret only once)."""
+        if self.params.get("allow_client_secret", True):
+            return
+        raise OktaInputError(
+            "Okta would issue a client secret (%s), and this task has nowhere to keep it (allow_client_secret=false); "
+            "nothing was changed. Give the task a place for the secret (in the roles and playbooks: "
+            "okta_connection_output_file), then run it again." % why, "allow_client_secret")
+
     def write(self, what, func, *args):
         """Make one change in Okta and record it as done."""
         answer = func(self.client, *args)
@@ -408,12 +419,8 @@ class AppIntegrationEngine(OktaEngine):
                        label=params["label"] if by_label else None)
         self.adopting = False
         if app is not None and by_label and not is_ours(app):
-            if not params["adopt"]:
-                raise OktaInputError(
-                    "The app %s has the label '%s' but was not created by identity.okta (its profile has no %s "
-                    "marker), so it is left as it is. To manage it anyway set adopt: true (in the roles: "
-                    "okta_adopt_existing_app: true), or target it explicitly by app_id; or choose another label."
-                    % (describe_app(app), params["label"], MARKER_KEY), "adopt")
+            check_ownership(app, params["label"], params["adopt"],
+                            "delete" if params["state"] == "absent" else "change")
             self.adopting = params["state"] == "present"
         if params["state"] == "absent":
             return self.absent(app)
@@ -465,6 +472,9 @@ class AppIntegrationEngine(OktaEngine):
                                  % params["label"], "application_type")
         fields = desired_fields(params, None, by_label=False)
         view = planned_create_view(fields, params)
+        if view["token_endpoint_auth_method"] in SECRET_AUTH_METHODS:
+            self.refuse_secret("creating the app integration '%s' (%s)"
+                               % (params["label"], view["token_endpoint_auth_method"]))
         add, _activate, _remove, keys_after = plan_keys([], desired_keys or [], False)
         check_target(view, params, keys_after, bool(params["rotate_client_secret"]))
         group_add, _group_remove = plan_groups(self.client, params, [])
@@ -565,6 +575,10 @@ class AppIntegrationEngine(OktaEngine):
         target.update((name, fields[name]) for name in changed_fields)
         add, activate, remove, keys_after = plan_keys(existing_keys or [], desired_keys, params["exclusive_keys"])
         rotating = bool(params["rotate_client_secret"])
+        if rotating or (target["token_endpoint_auth_method"] in SECRET_AUTH_METHODS
+                        and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS):
+            self.refuse_secret("rotate_client_secret" if rotating else "switching to %s"
+                               % target["token_endpoint_auth_method"])
         jwks_uri = bool(((app.get("settings") or {}).get("oauthClient") or {}).get("jwks_uri"))
         check_target(target, params, keys_after, rotating, jwks_uri=jwks_uri)
         group_add, group_remove = plan_groups(self.client, params, current_groups or [])

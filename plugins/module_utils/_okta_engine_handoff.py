@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_key_pair import parse_mode
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
@@ -47,6 +48,28 @@ def read_handoff(path):
     return earlier
 
 
+def unsafe_to_remove(path):
+    """Why a recorded key file must be kept ('' when it may be removed, None when there is none): only a regular
+    file of the user's own that holds a PEM private key is removed; a folder, a link or anything else is kept."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        return "a symbolic link, never followed nor removed"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file (a folder or a special file)"
+    if st.st_uid != os.geteuid():
+        return "owned by another user"
+    try:
+        head = read_file(path)
+    except OktaInputError as exc:
+        return str(exc)
+    if not (head or b"").lstrip().startswith(b"-----BEGIN") or b"PRIVATE KEY-----" not in (head or b""):
+        return "not a PEM private key, so not a key file the collection wrote"
+    return ""
+
+
 class HandoffEngine(OktaEngine):
     uses_client = False
 
@@ -81,7 +104,8 @@ class HandoffEngine(OktaEngine):
         self.result["secret_present"] = bool(wanted.get(SECRET))
         if earlier and earlier.get(SECRET):
             self.module.no_log_values.add(earlier[SECRET])
-        if wanted.get("auth_type") == "authorization_code" and not wanted.get(SECRET):
+        # An app that does not exist yet (check mode before the first setup) has no client ID and no secret to miss.
+        if wanted.get("auth_type") == "authorization_code" and wanted.get("client_id") and not wanted.get(SECRET):
             self.module.warn(
                 "The hand-off file '%s' holds no client secret for client ID %s: Okta shows a secret only when it "
                 "issues it, and none was issued or kept here. Run the identity.okta.rotate_credentials playbook to "
@@ -104,15 +128,52 @@ class HandoffEngine(OktaEngine):
         return self.result
 
     def remove(self, path):
-        if existing_file(path) is None:
+        """Remove the hand-off file (a regular file of ours, never a folder or a link) and, with
+        ``remove_recorded_files``, the key files it records as written by the collection for this connection."""
+        params = self.params
+        self.result.update(removed=[], kept=[])
+        recorded = []
+        if params.get("remove_recorded_files"):
+            earlier = read_handoff(path)
+            if earlier is None:
+                return self.result
+            recorded = self.recorded_files(path, earlier)
+            if recorded is None:
+                return self.result
+        elif existing_file(path) is None:
             return self.result
-        self.plan("remove %s" % path)
+        files = []
+        for candidate in recorded:
+            reason = unsafe_to_remove(candidate)
+            if reason:
+                self.result["kept"].append(dict(path=candidate, reason=reason))
+            elif reason is not None:
+                files.append(candidate)
+        files.append(path)
+        self.plan(*["remove %s" % name for name in files])
         self.result["changed"] = True
-        if not self.check_mode:
-            os.unlink(path)
-            self.did("removed '%s'" % path)
+        for name in files:
+            if not self.check_mode:
+                os.unlink(name)
+                self.did("removed '%s'" % name)
+            self.result["removed"].append(name)
         return self.result
 
+    def recorded_files(self, path, earlier):
+        """The key files the hand-off records (the key file, and the new key of a rotation), or None when the
+        hand-off is not the one of this connection (then nothing is removed)."""
+        params = self.params
+        expected = dict(auth_type=params.get("auth_type"), client_id=params.get("client_id"))
+        for field, value in expected.items():
+            if value and earlier.get(field) != value:
+                self.result["kept"].append(dict(path=path, reason="the hand-off names %s '%s', not '%s'"
+                                                % (field, earlier.get(field), value)))
+                return None
+        key = earlier.get("private_key_path")
+        if not isinstance(key, str) or not key:
+            return []
+        base = key[:-len(".next")] if key.endswith(".next") else key
+        return [base, base + ".next"]
     @staticmethod
     def shown(handoff):
         """The hand-off as it may be shown: the secret masked."""

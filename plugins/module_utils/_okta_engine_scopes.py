@@ -17,6 +17,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
     app_client_id,
     app_summary,
+    check_ownership,
     describe_app,
     known_app,
     require_app,
@@ -91,6 +92,7 @@ class ScopesEngine(OktaEngine):
             app = known_app(params["app"])
         else:
             app = require_app(self.client, app_id=params["app_id"], client_id=params["client_id"], label=params["label"])
+            check_ownership(app, params["label"], params.get("adopt"), "change the grants of")
         self.result["app"] = app_summary(app)
         if not app_client_id(app):
             raise OktaInputError(

@@ -118,6 +118,19 @@ def is_ours(app):
     return isinstance(profile, dict) and profile.get(MARKER_KEY) == MARKER_VALUE
 
 
+def check_ownership(app, label, adopt, what="manage"):
+    """The one ownership rule of every module that finds an app by label: an app found by ``label`` that does not
+    carry the marker of the collection is not ours, and is left alone unless ``adopt`` is true. An app given by
+    id or client ID is an explicit choice (``label`` is then None). Raises OktaInputError naming ``adopt``."""
+    if app is None or label is None or adopt or is_ours(app):
+        return
+    raise OktaInputError(
+        "The app %s has the label '%s' but was not created by identity.okta (its profile has no %s marker), so "
+        "this task does not %s it. To %s it anyway set adopt: true (in the roles: okta_adopt_existing_app: true), "
+        "or target it explicitly by app_id or client_id; or choose another label."
+        % (describe_app(app), label, MARKER_KEY, what, what), "adopt")
+
+
 def marked_profile(profile):
     """The app's profile with the marker merged in (never replacing the other members)."""
     merged = dict(profile) if isinstance(profile, dict) else {}

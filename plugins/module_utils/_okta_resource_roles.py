@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, CUSTOM, call, call_list, call_recovering
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaLookupError
-from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, require_app
+from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import app_client_id, check_ownership, require_app
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_users import current_user, find_user
 
 
@@ -41,9 +41,11 @@ class Principal(object):
 
 # ------------------------------------------------------------------------------------- lookups
 
-def client_principal(client, app_id=None, client_id=None, label=None):
-    """The OAuth 2.0 client of the app found by id, client ID or exact label."""
+def client_principal(client, app_id=None, client_id=None, label=None, adopt=False):
+    """The OAuth 2.0 client of the app found by id, client ID or exact label; an app found by label must be ours
+    unless ``adopt`` (the ownership rule of :func:`check_ownership`)."""
     app = require_app(client, app_id=app_id, client_id=client_id, label=label)
+    check_ownership(app, label, adopt, "change the admin roles of")
     oauth_client_id = app_client_id(app)
     if not oauth_client_id:
         raise OktaLookupError(
@@ -129,3 +131,13 @@ def caller_assignments(client):
     else:
         principal = Principal("client", client.client_id, "the management app")
     return principal, list_assignments(client, principal)
+
+
+def is_caller(client, principal):
+    """Whether the principal is the one behind the client's management credentials: the API token's owner, or the
+    management app's client. Reads the current user (one request) for a user principal under an API token."""
+    if principal.kind == "client":
+        return client.auth_method != "api_token" and principal.id == client.client_id
+    if client.auth_method != "api_token":
+        return False
+    return (current_user(client) or {}).get("id") == principal.id

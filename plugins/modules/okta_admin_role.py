@@ -55,11 +55,24 @@ options:
     description:
       - Exact label of the app integration. The comparison is case-sensitive; when several apps have this label
         the module fails and lists their ids.
+      - The app found must have been created by this collection (see O(adopt)).
     type: str
+  adopt:
+    description:
+      - Apps created by this collection carry a C(managedBy) marker in their C(profile). An app found by O(label)
+        without that marker was not created by the collection, and the task fails instead of changing the admin
+        roles of its client, the same rule as M(identity.okta.okta_app_integration).
+      - V(true) changes the roles of such an app's client all the same (without marking it).
+      - An app given by O(app_id), O(client_id) or O(app) is an explicit choice and is managed without the marker.
+    type: bool
+    default: false
   user:
     description:
       - Login (for example V(admin@example.com)) or ID of the user, with O(principal=user).
       - V(me) is the administrator who owns the API token (O(api_token) only).
+      - The Super Administrator role of the management credentials' own principal (V(me), the token owner by login
+        or ID, or the management app's client) is never removed, not even with O(exclusive=true). Asked for with
+        O(state=absent) the task fails, and O(exclusive=true) keeps it with a warning.
     type: str
   role:
     description:
@@ -321,6 +334,7 @@ def main():
         app_id=dict(type="str"),
         client_id=dict(type="str"),
         label=dict(type="str"),
+        adopt=dict(type="bool", default=False),
         app=dict(type="dict"),
         user=dict(type="str"),
         role=dict(type="str", default="READ_ONLY_ADMIN"),

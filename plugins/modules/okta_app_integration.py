@@ -196,6 +196,14 @@ options:
         is deleted first to make room.
     type: bool
     default: false
+  allow_client_secret:
+    description:
+      - Whether this task may make Okta issue a client secret (creating an app that authenticates with a client
+        secret, O(rotate_client_secret=true), switching back to a client secret method).
+      - V(false) is for callers that have nowhere to keep a secret (Okta shows it only once). The task then fails
+        before its first write, in check mode too, when it would make Okta issue one.
+    type: bool
+    default: true
   current_client_secret_id:
     description:
       - ID of the client secret to keep when O(retire_client_secrets=true), for example the RV(client_secret_id)
@@ -520,6 +528,7 @@ def main():
         public_keys=dict(type="list", elements="raw", no_log=private_input_given()),
         exclusive_keys=dict(type="bool", default=False),
         rotate_client_secret=dict(type="bool", default=False),
+        allow_client_secret=dict(type="bool", default=True),
         retire_client_secrets=dict(type="bool", default=False),
         current_client_secret_id=dict(type="str"),
         adopt=dict(type="bool", default=False),

@@ -28,10 +28,32 @@ options:
     type: path
     required: true
   state:
-    description: V(present) writes the file, V(absent) removes it.
+    description:
+      - V(present) writes the file, V(absent) removes it.
+      - V(absent) removes only a regular file of the user's own; a folder, a link or a special file at O(path) is
+        an error and nothing is removed.
     type: str
     choices: [present, absent]
     default: present
+  remove_recorded_files:
+    description:
+      - With O(state=absent), also remove the key files the hand-off records as written by the collection for the
+        connection, its C(private_key_path) and the new key of a rotation (the same path with C(.next)).
+      - Each is removed only when it is a regular file of the user's own holding a PEM private key; a folder, a
+        link or any other file is kept and listed in RV(kept) with the reason.
+      - Nothing but the hand-off file and the files it records is ever removed; with no hand-off file nothing is.
+    type: bool
+    default: false
+  auth_type:
+    description:
+      - With O(remove_recorded_files=true), the authentication type the hand-off must name; a hand-off of
+        another kind of connection is kept, with its files.
+    type: str
+  client_id:
+    description:
+      - With O(remove_recorded_files=true), the client ID the hand-off must name; a hand-off of another
+        connection is kept, with its files.
+    type: str
   connection:
     description:
       - The connection details, without the secret.
@@ -120,6 +142,16 @@ secret_kept:
   description: Whether the client secret was kept from the existing file.
   returned: always
   type: bool
+removed:
+  description: The files removed (in check mode, that a real run would remove).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+kept:
+  description: The files that were recorded but kept, each with the reason (C(path), C(reason)).
+  returned: when O(state=absent)
+  type: list
+  elements: dict
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_handoff import HandoffEngine
@@ -135,6 +167,9 @@ def main():
             client_secret=dict(type="str", no_log=True),
             keep_secret=dict(type="bool", default=True, no_log=False),
             mode=dict(type="raw", default="0600"),
+            remove_recorded_files=dict(type="bool", default=False),
+            auth_type=dict(type="str"),
+            client_id=dict(type="str"),
         ),
         okta_options=False,
     )

@@ -47,7 +47,17 @@ options:
       - Exact label (display name) of the app integration. The comparison is case-sensitive.
       - Okta does not require labels to be unique; when several apps have this label the module fails and lists
         their ids, so that O(app_id) can be given instead.
+      - The app found must have been created by this collection (see O(adopt)).
     type: str
+  adopt:
+    description:
+      - Apps created by this collection carry a C(managedBy) marker in their C(profile). An app found by O(label)
+        without that marker was not created by the collection, and the task fails instead of changing its grants,
+        the same rule as M(identity.okta.okta_app_integration).
+      - V(true) changes the grants of such an app all the same (without marking it).
+      - An app given by O(app_id), O(client_id) or O(app) is an explicit choice and is managed without the marker.
+    type: bool
+    default: false
   scopes:
     description:
       - Okta API scopes to grant (O(state=present)) or revoke (O(state=absent)).
@@ -263,6 +273,7 @@ def main():
             app_id=dict(type="str"),
             client_id=dict(type="str"),
             label=dict(type="str"),
+            adopt=dict(type="bool", default=False),
             app=dict(type="dict"),
             scopes=dict(type="list", elements="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),

@@ -11,6 +11,7 @@ What a survey leaves out, on purpose:
 - the management connection (okta_domain, okta_api_token, ...): it comes from the Okta credential
   of the job template, through the environment;
 - okta_secure_logging: a job's output is read by others, so secrets stay hidden;
+- okta_require_handoff_file: the playbooks set it, so that a job never issues a client secret it cannot keep;
 - options a survey cannot express (dict, raw), such as okta_custom_role: set them in the job
   template's extra variables.
 
@@ -64,7 +65,7 @@ FROM_CREDENTIAL = frozenset((
     'okta_domain', 'okta_api_token', 'okta_auth_client_id', 'okta_auth_private_key', 'okta_auth_private_key_id',
     'okta_ca_path', 'okta_validate_certs',
 ))
-NOT_ASKED = frozenset(('okta_secure_logging', 'okta_one_connection_per_host'))
+NOT_ASKED = frozenset(('okta_secure_logging', 'okta_one_connection_per_host', 'okta_require_handoff_file'))
 SURVEY_TYPES = frozenset(('str', 'path', 'int', 'bool', 'list'))
 
 # What a job in an execution environment needs beyond the role's own defaults: files must lie on

@@ -135,7 +135,7 @@ def test_default_management_scopes(okta, app, client_id):
 def test_present_role_is_a_no_op(okta, app):
     run(okta, app_id=app["id"])
     okta.clear_requests()
-    kind, result = run(okta, label="Reporting service")
+    kind, result = run(okta, label="Reporting service", adopt=True)
     assert kind == "exit" and result["changed"] is False
     assert result["added"] == [] and result["removed"] == []
     assert okta.writes == []
@@ -434,3 +434,63 @@ def test_created_app_is_read_when_an_auto_assigned_super_admin_is_to_be_removed(
     kind, result = run(okta, app=given, remove_super_admin=True)
     assert kind == "exit" and result["actions"] == ["assign READ_ONLY_ADMIN", "remove SUPER_ADMIN"]
     assert types(okta, client_id) == ["READ_ONLY_ADMIN"]
+
+
+# ------------------------------------------------------------------------------ ownership and the caller
+
+@pytest.mark.parametrize("args", [dict(exclusive=True), dict(role="READ_ONLY_ADMIN", state="absent")])
+def test_an_app_found_by_label_that_is_not_ours_keeps_its_roles(okta, args):
+    foreign = okta.add_app("Shared label")
+    foreign_client = foreign["credentials"]["oauthClient"]["client_id"]
+    okta.assign_role("READ_ONLY_ADMIN", client_id=foreign_client)
+    okta.assign_role("REPORT_ADMIN", client_id=foreign_client)
+    okta.clear_requests()
+    kind, result = run(okta, label="Shared label", **dict(dict(role="HELP_DESK_ADMIN"), **args))
+    assert kind == "fail" and result["changed"] is False
+    assert "not created by identity.okta" in result["msg"] and "adopt: true" in result["msg"]
+    assert okta.writes == []
+    assert types(okta, foreign_client) == ["READ_ONLY_ADMIN", "REPORT_ADMIN"]
+
+
+def test_adopt_and_the_marker_let_a_label_find_the_app(okta):
+    ours = okta.add_app("Ours", profile={"managedBy": "identity.okta"})
+    kind, result = run(okta, label="Ours")
+    assert kind == "exit" and types(okta, ours["credentials"]["oauthClient"]["client_id"]) == ["READ_ONLY_ADMIN"]
+    foreign = okta.add_app("Theirs")
+    kind, result = run(okta, label="Theirs", adopt=True)
+    assert kind == "exit" and types(okta, foreign["credentials"]["oauthClient"]["client_id"]) == ["READ_ONLY_ADMIN"]
+
+
+@pytest.mark.parametrize("user", ["me", "id"])
+def test_exclusive_never_removes_the_callers_own_super_administrator(okta, user):
+    me = okta.admin_user_id if user == "id" else "me"
+    kind, result = run(okta, principal="user", user=me, role="REPORT_ADMIN", exclusive=True)
+    assert kind == "exit" and result["changed"] is True
+    assert "SUPER_ADMIN" in [a["type"] for a in okta.user_roles(okta.admin_user_id)]
+    assert "REPORT_ADMIN" in [a["type"] for a in okta.user_roles(okta.admin_user_id)]
+    assert [r["type"] for r in result["removed"]] == []
+    assert any("own Super Administrator role was kept" in w for w in result["warnings"])
+
+
+def test_the_callers_own_super_administrator_is_never_removed_by_name(okta):
+    for check_mode in (True, False):
+        kind, result = run(okta, principal="user", user="me", role="SUPER_ADMIN", state="absent",
+                           check_mode=check_mode)
+        assert kind == "fail" and "lock it out" in result["msg"]
+    assert okta.writes == []
+    assert "SUPER_ADMIN" in [a["type"] for a in okta.user_roles(okta.admin_user_id)]
+
+
+def test_another_users_super_administrator_is_still_removed(okta):
+    other = okta.add_user("other-admin@example.com", roles=["SUPER_ADMIN"])
+    kind, result = run(okta, principal="user", user="other-admin@example.com", role="SUPER_ADMIN", state="absent")
+    assert kind == "exit" and result["changed"] is True
+    assert okta.user_roles(other["id"]) == []
+
+
+def test_the_management_apps_own_super_administrator_is_kept(okta):
+    management = okta.service_client(["okta.apps.read", "okta.roles.read", "okta.roles.manage", "okta.users.read"])
+    kind, result = run(okta, client_id=management["auth_client_id"], role="REPORT_ADMIN", exclusive=True,
+                       **management)
+    assert kind == "exit", result.get("msg")
+    assert sorted(a["type"] for a in okta.client_roles(management["auth_client_id"])) == ["REPORT_ADMIN", "SUPER_ADMIN"]

@@ -834,3 +834,24 @@ def test_web_app_keys_are_not_read_when_not_managed(okta, run):
     assert not any("/credentials/jwks" in c.path for c in okta.since(mark))
     assert "public_keys" not in again["app"]
     assert okta.app(app_id)["settings"]["oauthClient"]["redirect_uris"] == [CALLBACK]
+
+
+# ------------------------------------------------------------------------------ a secret with nowhere to go
+
+@pytest.mark.parametrize("check", [True, False])
+def test_a_secret_with_nowhere_to_go_stops_before_the_first_write(okta, run, check):
+    result = web_app(run, allow_client_secret=False, check=check)
+    assert result["failed"] is True and "allow_client_secret" in result["msg"]
+    assert "client_secret" not in result and writes(okta) == []
+    assert [a for a in okta.apps() if a.get("label") == "Conn web"] == []
+
+
+def test_a_run_that_issues_no_secret_needs_no_place_for_it(okta, run, private_pems):
+    created = web_app(run)
+    okta.clear_requests()
+    assert web_app(run, allow_client_secret=False)["changed"] is False
+    result = run(label="Conn web", rotate_client_secret=True, allow_client_secret=False)
+    assert result["failed"] is True and "rotate_client_secret" in result["msg"] and writes(okta) == []
+    service = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]],
+                  allow_client_secret=False)
+    assert service["changed"] is True and created["client_secret"]

@@ -170,3 +170,85 @@ def test_absent_removes_the_file_once(folder):
 def test_check_mode_refuses_a_missing_folder_up_front(tmp_path):
     kind, result = write(tmp_path / "missing" / "connection.json", check_mode=True)
     assert kind == "fail" and "does not exist" in result["msg"] and result["msg"].startswith("path: ")
+
+
+# ------------------------------------------------------------------------------ removal of what the collection wrote
+
+KEY = "-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n"
+CC = dict(auth_type="client_credentials", okta_domain="acme.okta.com", client_id="0oaServiceClient0001",
+          scopes=["okta.logs.read"])
+
+
+def remove(path, check_mode=False, **args):
+    return run_module(okta_handoff, dict(dict(path=str(path), state="absent", remove_recorded_files=True), **args),
+                      check_mode=check_mode)
+
+
+def test_absent_never_removes_a_folder(folder):
+    inside = folder / "keep.txt"
+    inside.write_text("notes\n")
+    for args in (dict(), dict(remove_recorded_files=True)):
+        kind, result = run_module(okta_handoff, dict(dict(path=str(folder), state="absent"), **args))
+        assert kind == "fail" and "not a regular file" in result["msg"]
+        assert inside.read_text() == "notes\n"
+
+
+def test_the_recorded_key_files_are_removed_with_the_hand_off(folder):
+    key = folder / "conn.pem"
+    key.write_text(KEY)
+    (folder / "conn.pem.next").write_text(KEY)
+    other = folder / "other.pem"
+    other.write_text(KEY)
+    path = folder / "connection.json"
+    write(path, connection=dict(CC, private_key_path=str(key) + ".next"))
+    kind, result = remove(path, check_mode=True)
+    assert kind == "exit" and result["changed"] is True and key.exists() and path.exists()
+    assert sorted(result["removed"]) == sorted([str(key), str(key) + ".next", str(path)])
+    kind, result = remove(path, auth_type="client_credentials", client_id=CC["client_id"])
+    assert kind == "exit" and result["changed"] is True and result["kept"] == []
+    assert sorted(os.listdir(folder)) == ["other.pem"]
+    kind, result = remove(path)
+    assert kind == "exit" and result["changed"] is False
+
+
+@pytest.mark.parametrize("shape", ["folder", "link", "notes"])
+def test_a_recorded_path_that_is_not_a_key_file_is_kept(folder, tmp_path, shape):
+    key = folder / "conn.pem"
+    target = tmp_path / "elsewhere.pem"
+    target.write_text(KEY)
+    if shape == "folder":
+        key.mkdir()
+        (key / "inside").write_text("x")
+    elif shape == "link":
+        key.symlink_to(target)
+    else:
+        key.write_text("my notes\n")
+    path = folder / "connection.json"
+    write(path, connection=dict(CC, private_key_path=str(key)))
+    kind, result = remove(path)
+    assert kind == "exit" and result["removed"] == [str(path)]
+    assert [k["path"] for k in result["kept"]] == [str(key)]
+    assert os.path.lexists(key) and target.read_text() == KEY
+    if shape == "folder":
+        assert (key / "inside").read_text() == "x"
+
+
+def test_the_hand_off_of_another_connection_is_kept_with_its_files(folder):
+    key = folder / "conn.pem"
+    key.write_text(KEY)
+    path = folder / "connection.json"
+    write(path, connection=dict(CC, private_key_path=str(key)))
+    for args in (dict(client_id="0oaAnotherClient0001"), dict(auth_type="authorization_code")):
+        kind, result = remove(path, **args)
+        assert kind == "exit" and result["changed"] is False and result["removed"] == []
+        assert path.exists() and key.exists()
+
+
+def test_no_warning_about_a_missing_secret_for_an_app_that_does_not_exist_yet(folder):
+    path = folder / "connection.json"
+    planned = dict(CONNECTION)
+    del planned["client_id"]
+    kind, result = write(path, check_mode=True, connection=planned)
+    assert kind == "exit" and not result.get("warnings")
+    kind, result = write(path, check_mode=True)
+    assert kind == "exit" and "holds no client secret" in " ".join(result.get("warnings", []))

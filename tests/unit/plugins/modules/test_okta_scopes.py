@@ -169,7 +169,7 @@ def test_app_found_by_label_and_by_client_id(okta, app):
         okta.add_app(label)
     other = okta.add_app("Other", client_id="custom-client-id")
     okta.add_app("Reporting services")
-    kind, result = run(okta, label="Reporting service", scopes=["okta.logs.read"])
+    kind, result = run(okta, label="Reporting service", adopt=True, scopes=["okta.logs.read"])
     assert kind == "exit" and result["app"]["id"] == app["id"]
     kind, result = run(okta, client_id="custom-client-id", scopes=["okta.logs.read"])
     assert kind == "exit" and result["app"]["id"] == other["id"]
@@ -478,3 +478,33 @@ def test_app_result_of_an_earlier_task_is_not_read_again(okta, app):
     assert kind == "exit" and result["changed"] is False
     assert [(c.method, c.path) for c in okta.since(mark)] == [("GET", GRANTS % app["id"])]
     assert result["app"] == dict(id=app["id"], label="Reporting service", client_id=given["client_id"])
+
+
+# ------------------------------------------------------------------------------ ownership
+
+MARKED = {"managedBy": "identity.okta"}
+
+
+@pytest.mark.parametrize("exclusive", [False, True])
+def test_an_app_found_by_label_that_is_not_ours_is_left_alone(okta, exclusive):
+    foreign = okta.add_app("Shared label")
+    okta.grant(foreign["id"], "okta.users.read")
+    okta.clear_requests()
+    kind, result = run(okta, label="Shared label", scopes=["okta.logs.read"], exclusive=exclusive)
+    assert kind == "fail" and result["changed"] is False
+    assert "not created by identity.okta" in result["msg"] and "adopt: true" in result["msg"]
+    assert okta.writes == []
+    assert granted(okta, foreign["id"]) == ["okta.users.read"]
+
+
+def test_an_app_of_ours_is_found_by_label_and_adopt_takes_a_foreign_one(okta):
+    ours = okta.add_app("Ours", profile=dict(MARKED))
+    kind, result = run(okta, label="Ours", scopes=["okta.logs.read"], exclusive=True)
+    assert kind == "exit" and result["changed"] is True and granted(okta, ours["id"]) == ["okta.logs.read"]
+    foreign = okta.add_app("Theirs")
+    kind, result = run(okta, label="Theirs", scopes=["okta.logs.read"], adopt=True)
+    assert kind == "exit" and granted(okta, foreign["id"]) == ["okta.logs.read"]
+    # Given by id, the app is an explicit choice.
+    other = okta.add_app("Explicit")
+    kind, result = run(okta, app_id=other["id"], scopes=["okta.logs.read"])
+    assert kind == "exit" and granted(okta, other["id"]) == ["okta.logs.read"]
