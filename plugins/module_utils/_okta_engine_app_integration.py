@@ -23,6 +23,12 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_credentials im
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
+    MAX_APP_KEYS,
+    check_client_id,
+    check_key_count,
+    check_label,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import (
     activate_jwk,
     add_jwk,
@@ -125,6 +131,7 @@ def parse_public_keys(values):
         seen.add(thumbprint)
         kids[jwk["kid"]] = where
         result.append(jwk)
+    check_key_count(len(result), "public_keys")
     return result
 
 
@@ -279,6 +286,10 @@ def plan_keys(existing, desired, exclusive):
     keys_after = [dict(kid=key.get("kid"), status="ACTIVE" if id(key) in activated else key.get("status"))
                   for key in existing if id(key) not in removed]
     keys_after.extend(dict(kid=jwk["kid"], status="ACTIVE") for jwk in add)
+    if add and len(keys_after) > MAX_APP_KEYS:
+        raise OktaInputError("public_keys: the app would hold %d keys (%d it has and %d new); Okta allows at most %d. "
+                             "Set exclusive_keys: true to replace the keys it has, or remove some first."
+                             % (len(keys_after), len(keys_after) - len(add), len(add), MAX_APP_KEYS), "public_keys")
     return add, activate, remove, keys_after
 
 
@@ -403,6 +414,8 @@ class AppIntegrationEngine(OktaEngine):
             if params[option] is not None and not params[option].strip():
                 raise OktaInputError("%s is empty or only spaces: give the app's %s." % (option, option.replace("_", " ")),
                                      option)
+        check_label(params["label"], "label")
+        check_client_id(params["client_id"], "client_id")
         by_label = not params["app_id"] and not params["client_id"]
         app = find_app(self.client, app_id=params["app_id"], client_id=params["client_id"],
                        label=params["label"] if by_label else None)

@@ -46,6 +46,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import 
     MAX_RESERVE,
     Pacer,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_port
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
     OktaApiError,
     OktaConnectionError,
@@ -68,7 +69,7 @@ MAX_TIMEOUT = 600
 RATE_LIMIT_RETRY_FACTOR = 4
 MAX_RETRIES = 20
 
-_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +89,11 @@ def normalize_okta_domain(value, option="okta_domain"):
     raw = str(value).strip()
     text = raw
     if "://" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            raise OktaInputError("%s '%s' is not a valid URL: give the org domain, for example acme.okta.com."
+                                 % (option, raw), option) from None
         if parts.scheme.lower() != "https":
             raise OktaInputError(
                 "%s must use https (Okta serves its API over HTTPS only): got scheme '%s' in '%s'."
@@ -109,8 +114,8 @@ def normalize_okta_domain(value, option="okta_domain"):
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, ""
-    if port and (not port.isdigit() or not 0 < int(port) < 65536):
-        raise OktaInputError("%s has an invalid port '%s' in '%s'." % (option, port, raw))
+    if sep:
+        check_port(port, option, raw)
     host = host.lower()
     labels = host.split(".")
     if not host or not all(_LABEL_RE.match(label) for label in labels):
