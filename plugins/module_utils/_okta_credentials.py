@@ -27,7 +27,11 @@ import uuid
 from urllib.parse import urlsplit
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
-from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_jwk_rules, check_path
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
+    check_jwk_rules,
+    check_path,
+    looks_like_key_body,
+)
 
 JWT_IMPORT_ERROR = None
 try:
@@ -82,8 +86,7 @@ def is_private_input(value):
 
 def _looks_like_key_body(text):
     """Whether ``text`` looks like the base64 body of a PEM key given without its BEGIN/END lines."""
-    compact = "".join(text.split())
-    return len(compact) >= 64 and all(c.isalnum() or c in "+/=" for c in compact)
+    return looks_like_key_body(text)
 
 
 def check_secret_value(value, option):
@@ -122,7 +125,7 @@ def read_key_text(value, option):
     text = str(value).strip()
     if "-----BEGIN" in text or text.startswith("{"):
         return text
-    if "\n" in text or len(text) > 4096 or _looks_like_key_body(text):
+    if "\n" in text or "\\n" in text or len(text) > 1024 or _looks_like_key_body(text):
         # Key material without its PEM armour must not be echoed.
         raise OktaInputError("%s is neither PEM text (-----BEGIN ... KEY----- and -----END ... KEY----- lines are "
                              "needed) nor a file path. The value is not shown." % option, option)

@@ -11,12 +11,8 @@ from __future__ import annotations
 
 import copy
 
-from ansible.module_utils.basic import _load_params
-
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import scopes_for
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
-    PRIVATE_JWK_MEMBERS,
-    is_private_input,
     jwk_thumbprint,
     key_thumbprint,
     public_jwk,
@@ -81,33 +77,6 @@ _EDITABLE_FIELDS = ("grant_types", "redirect_uris", "post_logout_redirect_uris",
 # --------------------------------------------------------------------------------------------
 # Input
 # --------------------------------------------------------------------------------------------
-
-def private_input_given():
-    """Whether ``public_keys`` holds private key material, read from the raw arguments.
-
-    This runs before argument validation: when validation fails, Ansible reports the arguments it got,
-    so private key text must already be marked no_log by then. Only then is ``public_keys`` no_log
-    (which also hides the public values given beside it); file paths and public keys stay visible.
-    """
-    try:
-        raw = _load_params().get("public_keys")
-    except Exception:  # pylint: disable=broad-except
-        return False
-    values = raw if isinstance(raw, list) else [raw]
-    return any(is_private_input(value) for value in values)
-
-
-def protect_private_input(module):
-    """Mask private key material given in public_keys in everything the module returns."""
-    for value in module.params.get("public_keys") or []:
-        if isinstance(value, str) and is_private_input(value):
-            module.no_log_values.add(value)
-            module.no_log_values.add(value.strip())
-        elif isinstance(value, dict):
-            for member in PRIVATE_JWK_MEMBERS:
-                if isinstance(value.get(member), str) and value[member]:
-                    module.no_log_values.add(value[member])
-
 
 def parse_public_keys(values):
     """Public JWKs of the ``public_keys`` option, de-duplicated by key material.

@@ -22,7 +22,7 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     CRYPTOGRAPHY_IMPORT_ERROR,
@@ -34,6 +34,8 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     OktaInputError,
     OktaLookupError,
     OktaPermissionError,
+    basic_credential_forms,
+    derived_forms,
     error_details,
     outcome_unknown,
     scrub,
@@ -51,6 +53,24 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_transport impo
     OktaClient,
     normalize_okta_domain,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import secret_strings
+
+# Options that may carry key material or a secret in some shape (PEM text, nested lists, a JWK with private
+# members, a dictionary with a client_secret member, such as a registered result given whole).
+SECRET_SHAPED_OPTIONS = ("public_keys", "connection", "app")
+
+
+def secret_given(option):
+    """Whether the raw arguments hold a secret in ``option``, whatever its shape.
+
+    Read before argument validation: when validation fails, Ansible reports the arguments it got, so the
+    option must already be no_log then. Only then is it no_log (which also hides what is public beside it).
+    """
+    try:
+        raw = _load_params().get(option)
+    except Exception:  # pylint: disable=broad-except
+        return False
+    return bool(secret_strings(raw))
 
 
 def okta_argument_spec():
@@ -250,6 +270,10 @@ class OktaModule(AnsibleModule):
                             ("PyJWT", JWT_IMPORT_ERROR), ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
             if error:
                 self.fail_json(msg=missing_required_lib(name), exception=error)
+        # Secrets in any shape in the options that may carry them, with their derived forms.
+        for name in SECRET_SHAPED_OPTIONS:
+            if name in spec:
+                self.no_log_values.update(secret_strings(self.params.get(name)))
         # A secret with a stray newline or spaces must be masked in that form too.
         for value in list(self.no_log_values):
             if isinstance(value, str) and value.strip() and value.strip() != value:
@@ -278,6 +302,7 @@ class OktaModule(AnsibleModule):
             self.fail_okta(OktaError("Unexpected %s: %s. This is a bug of identity.okta; please report it with the "
                                      "task (without its secrets)." % (type(exc).__name__, scrub(str(exc), secrets))),
                            engine, client, base_result)
+        mask_derived_forms(self)
         self.exit_json(**result)
 
     def fail_okta(self, exc, engine, client, base_result=None):
@@ -291,7 +316,18 @@ class OktaModule(AnsibleModule):
         details = error_details(exc)
         if details:
             result["okta_error"] = details
+        mask_derived_forms(self)
         self.fail_json(msg=failure_message(exc, engine, client), **result)
+
+
+def mask_derived_forms(module):
+    """Mask every secret option of the run in the forms it may take in an answer (URL-encoded, JSON-escaped,
+    base64) and the HTTP Basic credential of a client_id and client_secret. Messages are scrubbed of the client's
+    registered secrets too (a client secret Okta issued is returned once, on purpose, so it is not masked here)."""
+    values = set(v for v in module.no_log_values if isinstance(v, str))
+    for value in values:
+        module.no_log_values.update(derived_forms(value))
+    module.no_log_values.update(basic_credential_forms(module.params.get("client_id"), module.params.get("client_secret")))
 
 
 def failure_message(exc, engine, client):

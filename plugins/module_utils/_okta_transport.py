@@ -48,6 +48,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import 
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_port
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
+    basic_credential_forms,
     OktaApiError,
     OktaConnectionError,
     OktaError,
@@ -347,6 +348,11 @@ class OktaClient(object):
         ``form`` is a dict or a callable returning one (called again for each attempt so that
         assertions get a fresh ``jti``). Handles the ``use_dpop_nonce`` round trip.
         """
+        if basic_auth:
+            for form_ in basic_credential_forms(*basic_auth):
+                self.add_secret(form_)
+            self.add_secret(basic_auth[1])
+
         def fresh_form():
             # A new assertion (fresh jti) for every attempt: Okta refuses a jti it has seen.
             data = form() if callable(form) else form

@@ -236,7 +236,7 @@ def secret_strings(value, secret=False):
             found |= secret_strings(item, secret)
     elif isinstance(value, str) and value:
         text = value.strip()
-        if "PRIVATE KEY" in text or "\\n" in text and "-----BEGIN" in text:
+        if "PRIVATE KEY" in text or "\\n" in text and "-----BEGIN" in text or looks_like_key_body(text):
             found |= _pem_parts(value)
         elif text.startswith("{"):
             try:
@@ -251,6 +251,13 @@ def secret_strings(value, secret=False):
             found.add(value)
             found.add(text)
     return set(s for s in found if s)
+
+
+def looks_like_key_body(text):
+    """Whether ``text`` looks like the base64 body of a key without its BEGIN/END lines (line breaks real or
+    written as ``\\n``)."""
+    compact = "".join(text.replace("\\n", " ").replace("\\r", " ").split())
+    return len(compact) >= 64 and all(c.isascii() and (c.isalnum() or c in "+/=") for c in compact)
 
 
 def _pem_parts(value):

@@ -261,7 +261,7 @@ okta_error:
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_scopes import ScopesEngine
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 
 
 def main():
@@ -271,7 +271,7 @@ def main():
             app_id=dict(type="str"),
             client_id=dict(type="str"),
             label=dict(type="str"),
-            app=dict(type="dict"),
+            app=dict(type="dict", no_log=secret_given("app")),
             scopes=dict(type="list", elements="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             exclusive=dict(type="bool", default=False),

@@ -101,3 +101,28 @@ def test_key_count():
     v.check_key_count(50)
     with pytest.raises(OktaInputError, match="at most 50"):
         v.check_key_count(51)
+
+
+def test_secret_strings_find_key_material_in_any_shape():
+    pem = "-----BEGIN PRIVATE KEY-----\n%s\n%s\n-----END PRIVATE KEY-----\n" % ("A" * 64, "B" * 20)
+    for shape in ([[pem]], [{"pem": pem}], {"a": [{"b": (pem,)}]}, pem.replace("\n", "\\n")):
+        found = v.secret_strings(shape)
+        assert "A" * 64 in found and "B" * 20 in found, shape
+    assert v.secret_strings({"client_secret": "x1", "auth_type": "web"}) == {"x1"}
+    assert v.secret_strings({"kty": "RSA", "n": "abc", "d": "private-exponent"}) == {"private-exponent"}
+    assert v.secret_strings(["/home/me/.okta/key.pem", {"kty": "RSA", "n": "abc"}, 3, None]) == set()
+
+
+def test_scrub_knows_the_derived_forms_of_a_secret():
+    import base64
+    import json
+    from urllib.parse import quote
+
+    from ansible_collections.identity.okta.plugins.module_utils._okta_errors import basic_credential_forms, scrub
+
+    secret = 'a/b+c"d\u00e9-00000'
+    for form in (quote(secret, safe=""), json.dumps(secret)[1:-1], base64.b64encode(secret.encode()).decode(),
+                 base64.urlsafe_b64encode(secret.encode()).decode().rstrip("=")):
+        assert scrub("echo %s end" % form, [secret]) == "echo ******** end", form
+    basic = base64.b64encode(b"0oaClient:" + secret.encode()).decode()
+    assert basic in basic_credential_forms("0oaClient", secret)
