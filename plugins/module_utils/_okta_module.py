@@ -22,6 +22,8 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
@@ -102,10 +104,21 @@ def split_scopes(values):
     return result
 
 
-def transport_kwargs(params):
+def ca_option_name(raw, environ):
+    """The CA option as the user set it, for messages: the module option (okta_ca_path in the roles), or
+    OKTA_CA_PATH when it came from the environment."""
+    if isinstance(raw, dict) and isinstance(raw.get("ca_path"), str) and raw["ca_path"].strip():
+        return "ca_path (okta_ca_path in the roles)"
+    if (environ.get("OKTA_CA_PATH") or "").strip():
+        return "OKTA_CA_PATH"
+    return "ca_path (or OKTA_CA_PATH; okta_ca_path in the roles)"
+
+
+def transport_kwargs(params, ca_option=None):
     """The TLS, timeout and retry settings of the common options, as :class:`OktaClient` arguments."""
     params = without_blank_options(params)
     return dict(
+        ca_option=ca_option or "ca_path",
         validate_certs=params.get("validate_certs"),
         ca_path=params.get("ca_path"),
         timeout=params.get("timeout"),
@@ -132,7 +145,7 @@ def without_blank_options(params):
     return params
 
 
-def management_client(params, default_scopes=(), required=True):
+def management_client(params, default_scopes=(), required=True, ca_option=None):
     """The management client from the common options; ``None`` when optional and no credentials are given.
 
     Exactly one authentication method must be given: ``api_token``, or ``auth_client_id`` with
@@ -165,7 +178,7 @@ def management_client(params, default_scopes=(), required=True):
         private_key=private_key,
         private_key_id=params.get("auth_private_key_id"),
         scopes=scopes,
-        **transport_kwargs(params)
+        **transport_kwargs(params, ca_option)
     )
 
 
@@ -270,6 +283,11 @@ class OktaModule(AnsibleModule):
                             ("PyJWT", JWT_IMPORT_ERROR), ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
             if error:
                 self.fail_json(msg=missing_required_lib(name), exception=error)
+        try:
+            raw = _load_params()
+        except Exception:  # pylint: disable=broad-except
+            raw = {}
+        self.ca_option = ca_option_name(raw, os.environ)
         # Secrets in any shape in the options that may carry them, with their derived forms.
         for name in SECRET_SHAPED_OPTIONS:
             if name in spec:
@@ -290,7 +308,7 @@ class OktaModule(AnsibleModule):
         try:
             if engine_class.uses_client:
                 client = management_client(self.params, engine_class.default_scopes,
-                                           required=engine_class.client_required)
+                                           required=engine_class.client_required, ca_option=self.ca_option)
             engine = engine_class(self, client)
             engine.result.update(base_result)
             result = engine.run()
