@@ -61,7 +61,7 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation clean distclean
+.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation fuzz clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
@@ -97,6 +97,8 @@ help:
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
+	@echo "make fuzz         the fuzz test of every module's options (tests/unit/test_fuzz_inputs.py) with a random seed"
+	@echo "                  and FUZZ_EXAMPLES (default 2000) examples per module (make unit runs it briefly, fixed seed)"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make venv-demo    create .venv with only what make demo needs (requirements-demo.txt)"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
@@ -246,6 +248,11 @@ conformance: venv
 
 mutation: venv collection-link
 	python tests/tools/mutation.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
+
+FUZZ_EXAMPLES ?= 2000
+
+fuzz: venv collection-link
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) python -m pytest -p no:cacheprovider tests/unit/test_fuzz_inputs.py $(PYTEST_ARGS)
 
 # --- housekeeping ------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
     MAX_APP_KEYS,
     check_client_id,
+    check_group_name,
     check_key_count,
     check_label,
 )
@@ -385,6 +386,8 @@ class AppIntegrationEngine(OktaEngine):
                                      option)
         check_label(params["label"], "label")
         check_client_id(params["client_id"], "client_id")
+        for group in params["assign_groups"] or []:
+            check_group_name(group, "assign_groups")
         by_label = not params["app_id"] and not params["client_id"]
         app = find_app(self.client, app_id=params["app_id"], client_id=params["client_id"],
                        label=params["label"] if by_label else None)

@@ -150,7 +150,10 @@ def write_file(path, data, mode, replace=True, option="path"):
     folder = check_folder(os.path.dirname(path) or ".", option)
     if existing_file(path, option) is not None and not replace:
         raise _refused("'%s' already exists and is never replaced." % path, option)
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _refused("Cannot write '%s': %s." % (path, exc.strerror or exc), option) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w") as handle:

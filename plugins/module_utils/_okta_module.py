@@ -23,6 +23,7 @@ This is a private module: its interface may change without notice.
 from __future__ import annotations
 
 import os
+import re
 
 from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
@@ -351,6 +352,10 @@ def mask_derived_forms(module):
 def failure_message(exc, engine, client):
     """The message of a failed run: the error, and what the run had done before it."""
     text = str(exc)
+    option = getattr(exc, "option", None)
+    if isinstance(exc, OktaInputError) and option and not re.search(r"\b%s\b" % re.escape(option), text):
+        # Every refusal names the option the user set.
+        text = "%s: %s" % (option, text)
     if isinstance(exc, (OktaInputError, OktaLookupError)) and not (engine and engine.done):
         # Found before anything was sent that changes the org.
         return text

@@ -71,6 +71,10 @@ def check_path(value, option):
     if has_control(value):
         raise OktaInputError("%s contains a line break or another control character: give the path of the file "
                              "without it." % option, option)
+    encoded = value.encode("utf-8", "surrogateescape")
+    if len(encoded) > 4000 or any(len(part) > 240 for part in encoded.split(b"/")):
+        raise OktaInputError("%s is too long for a file path (at most 240 bytes per name and 4000 in all)." % option,
+                             option)
     return value
 
 
@@ -87,6 +91,21 @@ def check_label(value, option="label"):
     if len(value) > MAX_LABEL_LENGTH:
         raise OktaInputError("%s is %d characters long; an app label has at most %d." % (
             option, len(value), MAX_LABEL_LENGTH), option)
+    return value
+
+
+def check_group_name(value, option="assign_groups"):
+    """A group name or id: one line of text, without the double quote or backslash that a name search cannot
+    hold (give such a group by its id)."""
+    check_string(value, option, "a group name or id")
+    if not value.strip() or has_control(value):
+        raise OktaInputError("%s: '%s' is empty or holds a line break or another control character; give the "
+                             "group's name or id." % (option, _shown(value)), option)
+    if '"' in value or "\\" in value:
+        raise OktaInputError("%s: '%s' holds a double quote or a backslash, which a search by name cannot hold: "
+                             "give the group's id (00g...) instead." % (option, _shown(value)), option)
+    if len(value) > 255:
+        raise OktaInputError("%s: a group name has at most 255 characters." % option, option)
     return value
 
 
