@@ -56,7 +56,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_transport impo
     OktaClient,
     normalize_okta_domain,
 )
-from ansible_collections.identity.okta.plugins.module_utils._okta_validation import secret_strings
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import is_ascii_digits, secret_strings
 
 # Options that may carry key material or a secret in some shape (PEM text, nested lists, a JWK with private
 # members, a dictionary with a client_secret member, such as a registered result given whole).
@@ -113,6 +113,26 @@ def ca_option_name(raw, environ):
     if (environ.get("OKTA_CA_PATH") or "").strip():
         return "OKTA_CA_PATH"
     return "ca_path (or OKTA_CA_PATH; okta_ca_path in the roles)"
+
+
+def raw_type_problem(spec, raw):
+    """What Ansible's own type conversion lets through but no option of this collection means, or None.
+
+    Ansible turns a list or a dictionary given to a text option into its Python text (``"{'name': 'x'}"``), and
+    reads digits of any script as a number (``int('٤٠٩٦')`` is 4096): both are refused, naming the option.
+    """
+    if not isinstance(raw, dict):
+        return None
+    for name, option in sorted(spec.items()):
+        value = raw.get(name)
+        kind = option.get("type", "str")
+        if kind in ("str", "path") and isinstance(value, (list, dict)):
+            return "%s must be %s, not %s." % (name, "a file path" if kind == "path" else "text",
+                                               "a list" if isinstance(value, list) else "a dictionary")
+        if kind == "int" and isinstance(value, str) and not is_ascii_digits(value.strip().lstrip("+-")):
+            return "%s must be a whole number in ASCII digits, not '%s'." % (
+                name, value.encode("unicode_escape").decode("ascii")[:40])
+    return None
 
 
 def transport_kwargs(params, ca_option=None):
@@ -289,6 +309,9 @@ class OktaModule(AnsibleModule):
         except Exception:  # pylint: disable=broad-except
             raw = {}
         self.ca_option = ca_option_name(raw, os.environ)
+        problem = raw_type_problem(spec, raw)
+        if problem:
+            self.fail_json(msg=problem, changed=False, actions=[])
         # Secrets in any shape in the options that may carry them, with their derived forms.
         for name in SECRET_SHAPED_OPTIONS:
             if name in spec:
