@@ -11,6 +11,7 @@ import json
 import os
 import re
 
+import jwt
 import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
@@ -37,10 +38,10 @@ def _public_pem(key):
                                          serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
-_RSA_JWK = json.loads(__import__("jwt").algorithms.RSAAlgorithm.to_jwk(
+_RSA_JWK = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(
     serialization.load_pem_private_key(_KEY_PEM.encode(), password=None).public_key()))
 _EC_KEY = ec.generate_private_key(ec.SECP256R1())
-_EC_JWK = json.loads(__import__("jwt").algorithms.ECAlgorithm.to_jwk(_EC_KEY.public_key()))
+_EC_JWK = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(_EC_KEY.public_key()))
 _PLACEHOLDERS = {
     "{key_pem_literal_n}": _KEY_PEM.strip().replace("\n", "\\n"),
     "{key_body_literal_n}": "\\n".join(line for line in _KEY_PEM.splitlines() if "-----" not in line),
@@ -50,7 +51,7 @@ _PLACEHOLDERS = {
     "{secp256k1_public_pem}": _public_pem(ec.generate_private_key(ec.SECP256K1())),
 }
 # 51 different public keys, one more than an app may hold.
-_MANY_KEYS = [_public_pem(ec.generate_private_key(ec.SECP256R1())) for _ in range(51)]
+_MANY_KEYS = [_public_pem(ec.generate_private_key(ec.SECP256R1())) for _index in range(51)]
 
 
 def test_the_table_is_large_and_unique():
