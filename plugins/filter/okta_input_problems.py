@@ -19,12 +19,12 @@ options:
   _input:
     description:
       - The variables to check, by name.
-      - V(okta_domain) and V(OKTA_DOMAIN) (an org domain, never the Admin Console one, named as the user set it:
-        the variable or the environment variable), V(okta_connection_label) (an app label),
-        V(okta_scopes) (Okta API scope names, a list or text separated by spaces or commas),
-        V(okta_allow_unknown_scopes) (let a well-formed scope name that Okta added later pass),
-        V(okta_extra_redirect_uris) (redirect URIs), V(okta_private_key_path),
-        V(okta_connection_output_file) and V(okta_ca_path) (file paths), V(okta_private_key_size) (RSA key size).
+      - V(okta_domain) and V(OKTA_DOMAIN) are org domains, never the Admin Console one; the message names the one
+        the user set, the variable or the environment variable.
+      - V(okta_connection_label) is an app label, V(okta_scopes) Okta API scope names (a list, or text separated
+        by spaces or commas), V(okta_allow_unknown_scopes) lets a well-formed scope name that Okta added later
+        pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_path),
+        V(okta_connection_output_file) and V(okta_ca_path) file paths, V(okta_private_key_size) an RSA key size.
       - Any other name is ignored.
     type: dict
     required: true
@@ -45,8 +45,8 @@ EXAMPLES = r"""
 RETURN = r"""
 _value:
   description:
-    - One message per variable that is not valid, for example V(okta_scopes: 'okta.logs.reed' is not an Okta API
-      scope; did you mean 'okta.logs.read'? ...); empty when all are valid.
+    - One message per variable that is not valid, each starting with the name of the variable; empty when all
+      are valid.
   type: list
   elements: str
 """

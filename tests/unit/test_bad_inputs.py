@@ -45,6 +45,7 @@ _EC_JWK = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(_EC_KEY.public_key()))
 _PLACEHOLDERS = {
     "{key_pem_literal_n}": _KEY_PEM.strip().replace("\n", "\\n"),
     "{key_body_literal_n}": "\\n".join(line for line in _KEY_PEM.splitlines() if "-----" not in line),
+    "{long_name}": "a" * 250,
     "{rsa_n}": _RSA_JWK["n"], "{ec_x}": _EC_JWK["x"], "{ec_y}": _EC_JWK["y"],
     "{ed25519_public_pem}": _public_pem(ed25519.Ed25519PrivateKey.generate()),
     "{dsa_public_pem}": _public_pem(dsa.generate_private_key(key_size=2048)),
