@@ -63,7 +63,8 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_validation imp
     check_scope_names,
 )
 
-MIN_KEY_SIZE, MAX_KEY_SIZE = 2048, 16384
+MIN_KEY_SIZE = 2048
+MAX_KEY_SIZE = 16384
 
 
 def _scopes(value, variables):
