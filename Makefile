@@ -61,7 +61,7 @@ CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
 
-.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation lifecycle-model clean distclean
+.PHONY: help venv venv-demo collection-link demo test check $(SUITES) mutation lifecycle-model fuzz coverage clean distclean
 
 help:
 	@echo "make demo         start the Okta simulator and set up a client credentials connection against it"
@@ -99,6 +99,9 @@ help:
 	@echo "                  the model-based test of a connection's life, long and random (LIFECYCLE_MODEL_EXAMPLES=300)"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
+	@echo "make fuzz         the fuzz test of every module's options (tests/unit/test_fuzz_inputs.py) with a random seed"
+	@echo "                  and FUZZ_EXAMPLES (default 2000) examples per module (make unit runs it briefly, fixed seed)"
+	@echo "make coverage     branch coverage of plugins/ by the unit suite (tests/output/coverage; report printed)"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make venv-demo    create .venv with only what make demo needs (requirements-demo.txt)"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
@@ -256,6 +259,20 @@ LIFECYCLE_MODEL_STEPS ?= 20
 lifecycle-model: venv collection-link
 	LIFECYCLE_MODEL_EXAMPLES=$(LIFECYCLE_MODEL_EXAMPLES) LIFECYCLE_MODEL_STEPS=$(LIFECYCLE_MODEL_STEPS) \
 		python -m pytest -q -p no:cacheprovider tests/unit/test_lifecycle_model.py
+
+FUZZ_EXAMPLES ?= 2000
+
+fuzz: venv collection-link
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) python -m pytest -p no:cacheprovider tests/unit/test_fuzz_inputs.py $(PYTEST_ARGS)
+
+COVERAGE_DIR := tests/output/coverage
+
+coverage: venv collection-link
+	@mkdir -p $(COVERAGE_DIR)
+	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage run --branch --include='$(CURDIR)/plugins/*' \
+		-m pytest -p no:cacheprovider -q tests/unit $(PYTEST_ARGS)
+	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage report --include='$(CURDIR)/plugins/*' --skip-covered --sort=cover
+	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage html --include='$(CURDIR)/plugins/*' -q -d $(COVERAGE_DIR)/html
 
 # --- housekeeping ------------------------------------------------------------------------------
 

@@ -55,6 +55,31 @@ API_TOKENS_READ = "okta.apiTokens.read"
 # API only knows Okta API scopes, so they are never sent to it.
 IMPLICIT_SCOPES = frozenset(["openid", "profile", "email", "address", "phone", "offline_access", "groups"])
 
+# Every Okta API scope of the management API description (its oauth2 security scheme), "resource.action|action".
+# A test checks the list against tests/data/okta-openapi; okta_scopes refuses other names unless allow_unknown_scopes.
+_API_SCOPE_TEXT = (
+    "okta.agentPools.manage|read okta.apiTokens.manage|read okta.appGrants.manage|read "
+    "okta.apps.interclientTrust.manage|read okta.apps.manage|read okta.authenticators.manage|read "
+    "okta.authorizationServers.manage|read okta.behaviors.manage|read okta.botProtection.manage|read "
+    "okta.brands.manage|read okta.captchas.manage|read okta.customTelephonyProvider.manage|read "
+    "okta.deviceAssurance.manage|read okta.deviceIntegrations.manage|read "
+    "okta.devicePostureChecks.manage|read okta.devices.manage|read okta.directories.groups.manage|read "
+    "okta.domains.manage|read okta.dr.manage|read okta.emailDomains.manage|read okta.emailServers.manage|read "
+    "okta.eventHooks.manage|read okta.features.manage|read okta.groups.manage|read "
+    "okta.identitySources.manage|read okta.idps.manage|read okta.inlineHooks.manage|read "
+    "okta.linkedObjects.manage|read okta.logStreams.manage|read okta.logs.read okta.networkZones.manage|read "
+    "okta.oauthIntegrations.manage|read okta.orgs.manage|read okta.personal.adminSettings.manage|read "
+    "okta.policies.manage|read okta.principalRateLimits.manage|read okta.profileMappings.manage|read "
+    "okta.pushProviders.manage|read okta.rateLimits.manage|read okta.realmAssignments.manage|read "
+    "okta.realms.manage|read okta.roles.manage|read okta.schemas.manage|read "
+    "okta.securityEventsProviders.manage|read okta.serviceAccounts.manage|read "
+    "okta.serviceAccounts.okta.manage|read okta.sessions.manage|read okta.templates.manage|read "
+    "okta.threatInsights.manage|read okta.trustedOrigins.manage|read okta.uischemas.manage|read "
+    "okta.userRisk.manage|read okta.userTypes.manage|read okta.users.manage|read ssf.manage|read "
+)
+API_SCOPES = frozenset("%s.%s" % (name.rpartition(".")[0], action) for name in _API_SCOPE_TEXT.split()
+                       for action in name.rpartition(".")[2].split("|"))
+
 AUTH_TYPES = ("authorization_code", "client_credentials", "api_key")
 
 # The scope sets of the documented connection setup, per authentication type:

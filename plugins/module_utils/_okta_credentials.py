@@ -27,6 +27,11 @@ import uuid
 from urllib.parse import urlsplit
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
+    check_jwk_rules,
+    check_path,
+    looks_like_key_body,
+)
 
 JWT_IMPORT_ERROR = None
 try:
@@ -81,8 +86,7 @@ def is_private_input(value):
 
 def _looks_like_key_body(text):
     """Whether ``text`` looks like the base64 body of a PEM key given without its BEGIN/END lines."""
-    compact = "".join(text.split())
-    return len(compact) >= 64 and all(c.isalnum() or c in "+/=" for c in compact)
+    return looks_like_key_body(text)
 
 
 def check_secret_value(value, option):
@@ -121,11 +125,11 @@ def read_key_text(value, option):
     text = str(value).strip()
     if "-----BEGIN" in text or text.startswith("{"):
         return text
-    if "\n" in text or len(text) > 4096 or _looks_like_key_body(text):
+    if "\n" in text or "\\n" in text or len(text) > 1024 or _looks_like_key_body(text):
         # Key material without its PEM armour must not be echoed.
         raise OktaInputError("%s is neither PEM text (-----BEGIN ... KEY----- and -----END ... KEY----- lines are "
                              "needed) nor a file path. The value is not shown." % option, option)
-    path = os.path.expanduser(text)
+    path = os.path.expanduser(check_path(text, option))
     if not os.path.isfile(path):
         raise OktaInputError(
             "%s: '%s' is neither PEM text nor an existing file (no file at that path; PEM text starts with "
@@ -244,7 +248,7 @@ def key_thumbprint(key):
         return None
 
 
-def _public_jwk_of_key(key):
+def _public_jwk_of_key(key, where="public_keys"):
     if isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
         key = key.public_key()
     if isinstance(key, rsa.RSAPublicKey):
@@ -252,7 +256,9 @@ def _public_jwk_of_key(key):
     elif isinstance(key, ec.EllipticCurvePublicKey):
         full = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(key))
     else:
-        raise OktaInputError("Only RSA and EC keys are supported.")
+        kind = type(key).__name__.replace("_", "").replace("PublicKey", "").replace("PrivateKey", "")
+        raise OktaInputError("%s: the key is a %s key; Okta accepts RSA (2048 bits or more) and EC (P-256, P-384, "
+                             "P-521) keys only." % (where, kind or "different"), where)
     # PyJWT adds members such as key_ops; keep the public members only.
     return dict((m, full[m]) for m in _PUBLIC_MEMBERS[full["kty"]])
 
@@ -296,7 +302,7 @@ def public_jwk(value, where="public_keys"):
             if value.get(member):
                 jwk[member] = value[member]
     elif hasattr(value, "public_key") or hasattr(value, "public_bytes"):
-        jwk = _public_jwk_of_key(value)
+        jwk = _public_jwk_of_key(value, where)
     else:
         text = read_key_text(value, where)
         if text.startswith("{"):
@@ -321,7 +327,8 @@ def public_jwk(value, where="public_keys"):
             raise OktaInputError(
                 "%s: malformed PEM key (it could not be parsed; encrypted keys are not supported)." % where,
                 where) from None
-        jwk = _public_jwk_of_key(key)
+        jwk = _public_jwk_of_key(key, where)
+    check_jwk_rules(jwk, where, where.split("[")[0])
     _check_rsa_size(jwk, where)
     if not jwk.get("kid"):
         jwk["kid"] = jwk_thumbprint(jwk)

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 import copy
 
-from ansible.module_utils.basic import _load_params
-
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import scopes_for
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
-    PRIVATE_JWK_MEMBERS,
-    is_private_input,
     jwk_thumbprint,
     key_thumbprint,
     public_jwk,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
+    MAX_APP_KEYS,
+    check_client_id,
+    check_group_name,
+    check_key_count,
+    check_label,
+)
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import (
     activate_jwk,
     add_jwk,
@@ -77,33 +80,6 @@ _EDITABLE_FIELDS = ("grant_types", "redirect_uris", "post_logout_redirect_uris",
 # Input
 # --------------------------------------------------------------------------------------------
 
-def private_input_given():
-    """Whether ``public_keys`` holds private key material, read from the raw arguments.
-
-    This runs before argument validation: when validation fails, Ansible reports the arguments it got,
-    so private key text must already be marked no_log by then. Only then is ``public_keys`` no_log
-    (which also hides the public values given beside it); file paths and public keys stay visible.
-    """
-    try:
-        raw = _load_params().get("public_keys")
-    except Exception:  # pylint: disable=broad-except
-        return False
-    values = raw if isinstance(raw, list) else [raw]
-    return any(is_private_input(value) for value in values)
-
-
-def protect_private_input(module):
-    """Mask private key material given in public_keys in everything the module returns."""
-    for value in module.params.get("public_keys") or []:
-        if isinstance(value, str) and is_private_input(value):
-            module.no_log_values.add(value)
-            module.no_log_values.add(value.strip())
-        elif isinstance(value, dict):
-            for member in PRIVATE_JWK_MEMBERS:
-                if isinstance(value.get(member), str) and value[member]:
-                    module.no_log_values.add(value[member])
-
-
 def parse_public_keys(values):
     """Public JWKs of the ``public_keys`` option, de-duplicated by key material.
 
@@ -126,6 +102,7 @@ def parse_public_keys(values):
         seen.add(thumbprint)
         kids[jwk["kid"]] = where
         result.append(jwk)
+    check_key_count(len(result), "public_keys")
     return result
 
 
@@ -280,6 +257,10 @@ def plan_keys(existing, desired, exclusive):
     keys_after = [dict(kid=key.get("kid"), status="ACTIVE" if id(key) in activated else key.get("status"))
                   for key in existing if id(key) not in removed]
     keys_after.extend(dict(kid=jwk["kid"], status="ACTIVE") for jwk in add)
+    if add and len(keys_after) > MAX_APP_KEYS:
+        raise OktaInputError("public_keys: the app would hold %d keys (%d it has and %d new); Okta allows at most %d. "
+                             "Set exclusive_keys: true to replace the keys it has, or remove some first."
+                             % (len(keys_after), len(keys_after) - len(add), len(add), MAX_APP_KEYS), "public_keys")
     return add, activate, remove, keys_after
 
 
@@ -414,6 +395,10 @@ class AppIntegrationEngine(OktaEngine):
             if params[option] is not None and not params[option].strip():
                 raise OktaInputError("%s is empty or only spaces: give the app's %s." % (option, option.replace("_", " ")),
                                      option)
+        check_label(params["label"], "label")
+        check_client_id(params["client_id"], "client_id")
+        for group in params["assign_groups"] or []:
+            check_group_name(group, "assign_groups")
         by_label = not params["app_id"] and not params["client_id"]
         app = find_app(self.client, app_id=params["app_id"], client_id=params["client_id"],
                        label=params["label"] if by_label else None)

@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - reported by the module base
     pass
 
 MAX_KEY_BITS = 16384
-_OCTAL_MODE = re.compile(r"^(0o?)?[0-7]{3,4}$")
+_OCTAL_MODE = re.compile(r"^(0o?)?[0-7]{3,4}\Z")
 _KEEP = "It is never replaced: move it away or choose another path."
 
 

@@ -9,11 +9,9 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import IMPLICIT_SCOPES, scopes_for
+from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import API_SCOPES, IMPLICIT_SCOPES, scopes_for
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine, split_scopes
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
     app_client_id,
     app_summary,
@@ -28,22 +26,17 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_grant
     list_grants,
     revoke_grant,
 )
-
-# RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
-_SCOPE_TOKEN = re.compile(r'^[\x21\x23-\x5b\x5d-\x7e]+$')
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_scope_names
 
 
-def normalize_scopes(values):
+def normalize_scopes(values, allow_unknown=False):
     """Split the scope list into (API scopes to manage, implicit OIDC scopes); both are sets.
 
-    Raises OktaInputError for a value that cannot be a scope name.
+    Raises OktaInputError for a value that cannot be a scope name, and for an Okta API scope that is not
+    known (unless ``allow_unknown`` and it is well formed), suggesting the nearest known name.
     """
     wanted, implicit = set(), set()
-    for scope in split_scopes(values):
-        if not _SCOPE_TOKEN.match(scope):
-            raise OktaInputError(
-                "scopes: '%s' is not a valid OAuth 2.0 scope name (printable ASCII without spaces, quotes or "
-                "backslashes)." % scope, "scopes")
+    for scope in check_scope_names(values, "scopes", API_SCOPES, IMPLICIT_SCOPES, allow_unknown):
         (implicit if scope in IMPLICIT_SCOPES else wanted).add(scope)
     return wanted, implicit
 
@@ -63,7 +56,7 @@ class ScopesEngine(OktaEngine):
 
     def validate(self):
         params = self.params
-        self.wanted, implicit = normalize_scopes(params["scopes"])
+        self.wanted, implicit = normalize_scopes(params["scopes"], params.get("allow_unknown_scopes"))
         self.result["implicit"] = sorted(implicit)
         if params["exclusive"] and params["state"] == "absent":
             raise OktaInputError("exclusive=true applies to state=present only (it revokes the scopes that are not "

@@ -18,7 +18,11 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
+
+from urllib.parse import quote, quote_plus
 
 
 class OktaError(Exception):
@@ -175,13 +179,38 @@ def parse_www_authenticate(value):
     return result
 
 
+def derived_forms(secret):
+    """``secret`` and the forms it takes on its way: URL-encoded, JSON-escaped, base64 and base64url."""
+    if not isinstance(secret, str) or len(secret) < 6:
+        return set()
+    raw = secret.encode("utf-8")
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+             json.dumps(secret, ensure_ascii=False)[1:-1]}
+    for encoded in (base64.b64encode(raw).decode("ascii"), base64.urlsafe_b64encode(raw).decode("ascii")):
+        forms.update((encoded, encoded.rstrip("=")))
+    return set(form for form in forms if len(form) >= 6)
+
+
+def basic_credential_forms(client_id, client_secret):
+    """The HTTP Basic credential of a client (base64 of ``client_id:client_secret``, the two also form-encoded
+    first as RFC 6749 asks) in every derived form, for masking: it decodes to the secret."""
+    if not client_id or not client_secret:
+        return set()
+    forms = set()
+    for user, password in ((client_id, client_secret), (quote_plus(client_id), quote_plus(client_secret))):
+        forms |= derived_forms(base64.b64encode(("%s:%s" % (user, password)).encode("utf-8")).decode("ascii"))
+    return forms
+
+
 def scrub(text, secrets):
-    """Replace every known secret in ``text`` by a placeholder."""
+    """Replace every known secret, in any of its derived forms, in ``text`` by a placeholder."""
     if not text:
         return text
+    forms = set()
     for secret in secrets or ():
-        if secret and isinstance(secret, str) and len(secret) >= 6:
-            text = text.replace(secret, "********")
+        forms |= derived_forms(secret)
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "********")
     # A credential that was never registered still must not leak: mask bearer/SSWS values.
     text = re.sub(r"\b(SSWS|Bearer|DPoP)\s+[A-Za-z0-9._~+/=-]{8,}", r"\1 ********", text)
     return text

@@ -27,6 +27,7 @@ import stat
 import tempfile
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_path
 
 MAX_READ_BYTES = 1024 * 1024
 
@@ -41,7 +42,13 @@ def _owner_ok(st):
 
 
 def check_folder(folder, option="path"):
-    """The folder must exist, be a real folder, and not let other users replace what we write in it."""
+    """The folder must exist, be a real folder, and not let other users replace what we write in it.
+
+    Its parent folders are checked too, up to the first one owned by the user or root: none may be writable
+    by other users without the sticky bit, or owned by another user (either could move the folder away and
+    put one of their own in its place).
+    """
+    check_path(folder, option)
     try:
         st = os.lstat(folder)
     except FileNotFoundError:
@@ -61,11 +68,30 @@ def check_folder(folder, option="path"):
                        "the file: use a folder only you can write to (mode 0700)." % folder, option)
     if not os.access(folder, os.W_OK | os.X_OK):
         raise _refused("Cannot write into the folder '%s': permission denied." % folder, option)
+    _check_parents(folder, option)
     return folder
+
+
+def _check_parents(folder, option):
+    current = os.path.abspath(folder)
+    while True:
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        st = os.stat(parent)
+        if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH) and not st.st_mode & stat.S_ISVTX:
+            raise _refused("The folder '%s', above '%s', is writable by other users and has no sticky bit, so they "
+                           "could replace the folder and the file: use a folder whose parents only you or root can "
+                           "write to." % (parent, folder), option)
+        if st.st_uid in (0, os.geteuid()):
+            return
+        raise _refused("The folder '%s', above '%s', belongs to another user (uid %d), who could replace the "
+                       "folder and the file: use a folder of your own." % (parent, folder, st.st_uid), option)
 
 
 def existing_file(path, option="path"):
     """``os.lstat`` of an existing file at ``path`` after the safety checks, or None when there is none."""
+    check_path(path, option)
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -124,7 +150,10 @@ def write_file(path, data, mode, replace=True, option="path"):
     folder = check_folder(os.path.dirname(path) or ".", option)
     if existing_file(path, option) is not None and not replace:
         raise _refused("'%s' already exists and is never replaced." % path, option)
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _refused("Cannot write '%s': %s." % (path, exc.strerror or exc), option) from None
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w") as handle:

@@ -22,7 +22,10 @@ This is a private module: its interface may change without notice.
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+import os
+import re
+
+from ansible.module_utils.basic import AnsibleModule, _load_params, env_fallback, missing_required_lib
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     CRYPTOGRAPHY_IMPORT_ERROR,
@@ -34,6 +37,8 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
     OktaInputError,
     OktaLookupError,
     OktaPermissionError,
+    basic_credential_forms,
+    derived_forms,
     error_details,
     outcome_unknown,
     scrub,
@@ -51,6 +56,24 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_transport impo
     OktaClient,
     normalize_okta_domain,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import is_ascii_digits, secret_strings
+
+# Options that may carry key material or a secret in some shape (PEM text, nested lists, a JWK with private
+# members, a dictionary with a client_secret member, such as a registered result given whole).
+SECRET_SHAPED_OPTIONS = ("public_keys", "connection", "app")
+
+
+def secret_given(option):
+    """Whether the raw arguments hold a secret in ``option``, whatever its shape.
+
+    Read before argument validation: when validation fails, Ansible reports the arguments it got, so the
+    option must already be no_log then. Only then is it no_log (which also hides what is public beside it).
+    """
+    try:
+        raw = _load_params().get(option)
+    except Exception:  # pylint: disable=broad-except
+        return False
+    return bool(secret_strings(raw))
 
 
 def okta_argument_spec():
@@ -82,10 +105,41 @@ def split_scopes(values):
     return result
 
 
-def transport_kwargs(params):
+def ca_option_name(raw, environ):
+    """The CA option as the user set it, for messages: the module option (okta_ca_path in the roles), or
+    OKTA_CA_PATH when it came from the environment."""
+    if isinstance(raw, dict) and isinstance(raw.get("ca_path"), str) and raw["ca_path"].strip():
+        return "ca_path (okta_ca_path in the roles)"
+    if (environ.get("OKTA_CA_PATH") or "").strip():
+        return "OKTA_CA_PATH"
+    return "ca_path (or OKTA_CA_PATH; okta_ca_path in the roles)"
+
+
+def raw_type_problem(spec, raw):
+    """What Ansible's own type conversion lets through but no option of this collection means, or None.
+
+    Ansible turns a list or a dictionary given to a text option into its Python text (``"{'name': 'x'}"``), and
+    reads digits of any script as a number (``int('٤٠٩٦')`` is 4096): both are refused, naming the option.
+    """
+    if not isinstance(raw, dict):
+        return None
+    for name, option in sorted(spec.items()):
+        value = raw.get(name)
+        kind = option.get("type", "str")
+        if kind in ("str", "path") and isinstance(value, (list, dict)):
+            return "%s must be %s, not %s." % (name, "a file path" if kind == "path" else "text",
+                                               "a list" if isinstance(value, list) else "a dictionary")
+        if kind == "int" and isinstance(value, str) and not is_ascii_digits(value.strip().lstrip("+-")):
+            return "%s must be a whole number in ASCII digits, not '%s'." % (
+                name, value.encode("unicode_escape").decode("ascii")[:40])
+    return None
+
+
+def transport_kwargs(params, ca_option=None):
     """The TLS, timeout and retry settings of the common options, as :class:`OktaClient` arguments."""
     params = without_blank_options(params)
     return dict(
+        ca_option=ca_option or "ca_path",
         validate_certs=params.get("validate_certs"),
         ca_path=params.get("ca_path"),
         timeout=params.get("timeout"),
@@ -112,7 +166,7 @@ def without_blank_options(params):
     return params
 
 
-def management_client(params, default_scopes=(), required=True):
+def management_client(params, default_scopes=(), required=True, ca_option=None):
     """The management client from the common options; ``None`` when optional and no credentials are given.
 
     Exactly one authentication method must be given: ``api_token``, or ``auth_client_id`` with
@@ -145,7 +199,7 @@ def management_client(params, default_scopes=(), required=True):
         private_key=private_key,
         private_key_id=params.get("auth_private_key_id"),
         scopes=scopes,
-        **transport_kwargs(params)
+        **transport_kwargs(params, ca_option)
     )
 
 
@@ -250,6 +304,18 @@ class OktaModule(AnsibleModule):
                             ("PyJWT", JWT_IMPORT_ERROR), ("cryptography", CRYPTOGRAPHY_IMPORT_ERROR)):
             if error:
                 self.fail_json(msg=missing_required_lib(name), exception=error)
+        try:
+            raw = _load_params()
+        except Exception:  # pylint: disable=broad-except
+            raw = {}
+        self.ca_option = ca_option_name(raw, os.environ)
+        problem = raw_type_problem(spec, raw)
+        if problem:
+            self.fail_json(msg=problem, changed=False, actions=[])
+        # Secrets in any shape in the options that may carry them, with their derived forms.
+        for name in SECRET_SHAPED_OPTIONS:
+            if name in spec:
+                self.no_log_values.update(secret_strings(self.params.get(name)))
         # A secret with a stray newline or spaces must be masked in that form too.
         for value in list(self.no_log_values):
             if isinstance(value, str) and value.strip() and value.strip() != value:
@@ -266,7 +332,7 @@ class OktaModule(AnsibleModule):
         try:
             if engine_class.uses_client:
                 client = management_client(self.params, engine_class.default_scopes,
-                                           required=engine_class.client_required)
+                                           required=engine_class.client_required, ca_option=self.ca_option)
             engine = engine_class(self, client)
             engine.result.update(base_result)
             result = engine.run()
@@ -278,6 +344,7 @@ class OktaModule(AnsibleModule):
             self.fail_okta(OktaError("Unexpected %s: %s. This is a bug of identity.okta; please report it with the "
                                      "task (without its secrets)." % (type(exc).__name__, scrub(str(exc), secrets))),
                            engine, client, base_result)
+        mask_derived_forms(self)
         self.exit_json(**result)
 
     def fail_okta(self, exc, engine, client, base_result=None):
@@ -291,12 +358,27 @@ class OktaModule(AnsibleModule):
         details = error_details(exc)
         if details:
             result["okta_error"] = details
+        mask_derived_forms(self)
         self.fail_json(msg=failure_message(exc, engine, client), **result)
+
+
+def mask_derived_forms(module):
+    """Mask every secret option of the run in the forms it may take in an answer (URL-encoded, JSON-escaped,
+    base64) and the HTTP Basic credential of a client_id and client_secret. Messages are scrubbed of the client's
+    registered secrets too (a client secret Okta issued is returned once, on purpose, so it is not masked here)."""
+    values = set(v for v in module.no_log_values if isinstance(v, str))
+    for value in values:
+        module.no_log_values.update(derived_forms(value))
+    module.no_log_values.update(basic_credential_forms(module.params.get("client_id"), module.params.get("client_secret")))
 
 
 def failure_message(exc, engine, client):
     """The message of a failed run: the error, and what the run had done before it."""
     text = str(exc)
+    option = getattr(exc, "option", None)
+    if isinstance(exc, OktaInputError) and option and not re.search(r"\b%s\b" % re.escape(option), text):
+        # Every refusal names the option the user set.
+        text = "%s: %s" % (option, text)
     if isinstance(exc, (OktaInputError, OktaLookupError)) and not (engine and engine.done):
         # Found before anything was sent that changes the org.
         return text

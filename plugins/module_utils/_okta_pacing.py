@@ -97,11 +97,23 @@ def private_dir(path):
     return path
 
 
+# The literal words of the Okta paths the collection calls (the catalogue's operations and the OAuth 2.0
+# endpoints). Every other segment of a path (an app, secret, key or user id, a key's kid, a login) is replaced by
+# ``*`` in a bucket key, so that the shared state file holds no id whatever the path.
+PATH_WORDS = frozenset([
+    "api", "v1", "apps", "api-tokens", "clients", "credentials", "secrets", "jwks", "keys", "grants", "groups",
+    "users", "user", "me", "roles", "iam", "resource-sets", "lifecycle", "activate", "deactivate", "logs", "meta",
+    "schemas", "default", "oauth2", "token", "authorize", "userinfo", "introspect", "revoke", "logout",
+    ".well-known", "openid-configuration", "oauth-authorization-server",
+])
+
+
 def bucket_key(method, path):
-    """The key of a request: method and path with the ids replaced by ``*`` (``/api/v1/apps/*/grants``)."""
-    segments = [s for s in path.split("?")[0].split("/") if s]
-    norm = ["*" if index >= 3 and index % 2 == 1 else segment for index, segment in enumerate(segments)]
-    return method.upper() + " /" + "/".join(norm)
+    """The key of a request: method and path with every segment that is not a known path word replaced by ``*``
+    (``POST /api/v1/apps/*/credentials/secrets/*/lifecycle/activate``)."""
+    segments = [s for s in path.split("?")[0].split("#")[0].split("/") if s]
+    norm = [segment if segment in PATH_WORDS else "*" for segment in segments]
+    return str(method).upper() + " /" + "/".join(norm)
 
 
 def reserve_count(limit, reserve):

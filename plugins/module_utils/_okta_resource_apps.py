@@ -11,6 +11,7 @@ This is a private module: its interface may change without notice.
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import ABSENT, PAGE_SIZE, call, call_list, call_recovering
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError, OktaLookupError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_app_credentials import list_secrets, signing_key_body
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_port, check_string, has_control
 
 
 # --------------------------------------------------------------------------------------------
@@ -219,6 +221,7 @@ _READ_ONLY_APP_FIELDS = ("id", "created", "lastUpdated", "status", "features", "
 _READ_ONLY_KEY_FIELDS = ("id", "created", "lastUpdated", "_links")
 
 LOCAL_HTTP_HOSTS = ("localhost", "127.0.0.1", "::1")
+_HOST_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?\Z")
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,8 +291,18 @@ def derived_response_types(grant_types):
 # --------------------------------------------------------------------------------------------
 
 def check_redirect_uri(value, option):
-    """Raise OktaInputError unless ``value`` is an absolute https URL (http only for localhost)."""
-    text = str(value or "").strip()
+    """Raise OktaInputError unless ``value`` is an absolute https URL (http only for localhost).
+
+    The value is checked as it is sent: nothing is stripped, so a space, a line break or a control character
+    anywhere is refused, as are a host that is not a host name or IP address and a port that is not a number
+    from 1 to 65535 in ASCII digits.
+    """
+    check_string(value, option, "a URL")
+    text = value
+    if has_control(text) or any(c.isspace() for c in text):
+        raise OktaInputError("%s: '%s' contains a space, a line break or another control character; a redirect "
+                             "URI is one URL without spaces (encode a space in its path as %%20)."
+                             % (option, text.encode("unicode_escape").decode("ascii")), option)
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""
@@ -306,11 +319,17 @@ def check_redirect_uri(value, option):
     if scheme == "http" and host.lower() not in LOCAL_HTTP_HOSTS:
         raise OktaInputError(
             "%s: '%s' uses http; Okta requires https except for localhost and 127.0.0.1. Use https://%s%s."
-            % (option, text, parts.netloc, parts.path))
+            % (option, text, parts.netloc, parts.path), option)
     if scheme not in ("https", "http"):
         raise OktaInputError(
-            "%s: '%s' must be an https URL (scheme '%s' is not accepted here)." % (option, text, parts.scheme))
-    if parts.fragment:
+            "%s: '%s' must be an https URL (scheme '%s' is not accepted here)." % (option, text, parts.scheme), option)
+    if not (_HOST_RE.match(host) or (":" in host and parts.netloc.startswith("["))):
+        raise OktaInputError("%s: '%s' has the host '%s', which is not a host name (ASCII letters, digits, hyphens "
+                             "and dots) or an IP address." % (option, text, host), option)
+    port = parts.netloc.rpartition("]")[2].rpartition(":")[2] if ":" in parts.netloc.rpartition("]")[2] else None
+    if port is not None:
+        check_port(port, option, text)
+    if parts.fragment or "#" in text:
         raise OktaInputError("%s: '%s' must not contain a fragment ('#...')." % (option, text), option)
 
 

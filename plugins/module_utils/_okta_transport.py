@@ -46,7 +46,9 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import 
     MAX_RESERVE,
     Pacer,
 )
+from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_path, check_port
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
+    basic_credential_forms,
     OktaApiError,
     OktaConnectionError,
     OktaError,
@@ -68,7 +70,7 @@ MAX_TIMEOUT = 600
 RATE_LIMIT_RETRY_FACTOR = 4
 MAX_RETRIES = 20
 
-_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_LABEL_RE = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z")
 
 
 # --------------------------------------------------------------------------------------------
@@ -88,7 +90,11 @@ def normalize_okta_domain(value, option="okta_domain"):
     raw = str(value).strip()
     text = raw
     if "://" in text:
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:
+            raise OktaInputError("%s '%s' is not a valid URL: give the org domain, for example acme.okta.com."
+                                 % (option, raw), option) from None
         if parts.scheme.lower() != "https":
             raise OktaInputError(
                 "%s must use https (Okta serves its API over HTTPS only): got scheme '%s' in '%s'."
@@ -109,8 +115,8 @@ def normalize_okta_domain(value, option="okta_domain"):
     host, sep, port = text.rpartition(":")
     if not sep:
         host, port = text, ""
-    if port and (not port.isdigit() or not 0 < int(port) < 65536):
-        raise OktaInputError("%s has an invalid port '%s' in '%s'." % (option, port, raw))
+    if sep:
+        check_port(port, option, raw)
     host = host.lower()
     labels = host.split(".")
     if not host or not all(_LABEL_RE.match(label) for label in labels):
@@ -186,7 +192,7 @@ class OktaClient(object):
     def __init__(self, okta_domain, api_token=None, client_id=None, private_key=None, private_key_id=None,
                  scopes=None, validate_certs=True, ca_path=None, timeout=30, retries=5,
                  max_rate_limit_wait=90.0, backoff_base=0.5, backoff_max=10.0, session=None, sleep=None,
-                 rate_limit_reserve=None, rate_limit_concurrency=None):
+                 rate_limit_reserve=None, rate_limit_concurrency=None, ca_option="ca_path"):
         if REQUESTS_IMPORT_ERROR:
             raise OktaInputError("The requests Python library is required (pip install requests).")
         self.host, self.org_url = normalize_okta_domain(okta_domain)
@@ -214,9 +220,12 @@ class OktaClient(object):
         self.session.headers["User-Agent"] = "%s-ansible/%s python-requests/%s" % (
             COLLECTION_NAME, COLLECTION_VERSION, requests.__version__)
         self.session.headers["Accept"] = "application/json"
+        # The CA option as the user set it (ca_path, OKTA_CA_PATH, okta_ca_path in the roles), for messages.
+        self.ca_option = ca_option or "ca_path"
         if ca_path:
-            if not os.path.exists(ca_path):
-                raise OktaInputError("ca_path '%s' does not exist." % ca_path)
+            if not os.path.exists(check_path(ca_path, self.ca_option)):
+                raise OktaInputError("%s '%s' does not exist: give the path of a PEM file of CA certificates."
+                                     % (self.ca_option, ca_path), self.ca_option.split()[0])
             self.verify = ca_path
         else:
             self.verify = bool(validate_certs)
@@ -342,6 +351,11 @@ class OktaClient(object):
         ``form`` is a dict or a callable returning one (called again for each attempt so that
         assertions get a fresh ``jti``). Handles the ``use_dpop_nonce`` round trip.
         """
+        if basic_auth:
+            for form_ in basic_credential_forms(*basic_auth):
+                self.add_secret(form_)
+            self.add_secret(basic_auth[1])
+
         def fresh_form():
             # A new assertion (fresh jti) for every attempt: Okta refuses a jti it has seen.
             data = form() if callable(form) else form
@@ -408,8 +422,11 @@ class OktaClient(object):
                                                 verify=self.verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
                 raise OktaConnectionError(
-                    "TLS verification failed for %s: %s. Check the domain, or set ca_path to the CA bundle "
-                    "that signed the server certificate." % (self.host, _short_reason(exc)), kind="tls", url=url)
+                    "TLS verification failed for %s: %s. Check the domain, or %s to the CA bundle that signed the "
+                    "server certificate." % (self.host, _short_reason(exc, limit=None), (
+                        "set %s" % self.ca_option if self.verify is True else
+                        "check that %s (%s) holds the CA" % (self.ca_option, self.verify) if isinstance(self.verify, str)
+                        else "set %s" % self.ca_option)), kind="tls", url=url)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 sent = _request_may_have_been_sent(exc)
                 kind = "timeout" if isinstance(exc, requests.exceptions.Timeout) else "connect"
@@ -564,15 +581,15 @@ def _parse_body(response):
         return {"errorSummary": response.text[:500]} if response.status_code >= 400 else None
 
 
-def _short_reason(exc):
-    """A one-line reason without URLs' query strings or credentials."""
+def _short_reason(exc, limit=300):
+    """A one-line reason without URLs' query strings or credentials (cut at ``limit`` characters unless None)."""
     text = str(exc)
     for marker in ("Caused by ", "reason: "):
         if marker in text:
             text = text.split(marker, 1)[1]
     text = re.sub(r"<urllib3[^>]*>: ", "", text)
     text = text.strip("()'\" ")
-    return text[:300]
+    return text if limit is None else text[:limit]
 
 
 def _request_may_have_been_sent(exc):

@@ -324,7 +324,7 @@ okta_error:
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_admin_role import AdminRoleEngine
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 
 
 def main():
@@ -335,7 +335,7 @@ def main():
         client_id=dict(type="str"),
         label=dict(type="str"),
         adopt=dict(type="bool", default=False),
-        app=dict(type="dict"),
+        app=dict(type="dict", no_log=secret_given("app")),
         user=dict(type="str"),
         role=dict(type="str", default="READ_ONLY_ADMIN"),
         custom_role=dict(type="str"),

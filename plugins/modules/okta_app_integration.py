@@ -496,11 +496,9 @@ diff:
       type: dict
 """
 
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_app_integration import (
     AppIntegrationEngine,
-    private_input_given,
-    protect_private_input,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import (
     APPLICATION_TYPES,
@@ -525,7 +523,7 @@ def main():
         pkce_required=dict(type="bool"),
         consent_method=dict(type="str", choices=list(CONSENT_METHODS)),
         dpop_bound_access_tokens=dict(type="bool", default=False),
-        public_keys=dict(type="list", elements="raw", no_log=private_input_given()),
+        public_keys=dict(type="list", elements="raw", no_log=secret_given("public_keys")),
         exclusive_keys=dict(type="bool", default=False),
         rotate_client_secret=dict(type="bool", default=False),
         allow_client_secret=dict(type="bool", default=True),
@@ -538,7 +536,6 @@ def main():
         required_caller_roles=dict(type="list", elements="str", default=[]),
     )
     module = OktaModule(argument_spec=spec, required_one_of=[("app_id", "client_id", "label")])
-    protect_private_input(module)
     module.run(AppIntegrationEngine)
 
 

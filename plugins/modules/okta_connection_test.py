@@ -370,7 +370,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connect
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_connection_test_api_key import (
     DEFAULT_REQUIRED_ROLES,
 )
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 
 
 def main():
@@ -385,7 +385,7 @@ def main():
             api_key=dict(type="str", no_log=True),
             scopes=dict(type="list", elements="str"),
             redirect_uri=dict(type="str"),
-            app=dict(type="dict"),
+            app=dict(type="dict", no_log=secret_given("app")),
             granted_scopes=dict(type="list", elements="str"),
             required_roles=dict(type="list", elements="str", default=list(DEFAULT_REQUIRED_ROLES)),
             fail_on_error=dict(type="bool", default=True),

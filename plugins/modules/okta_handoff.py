@@ -155,7 +155,7 @@ kept:
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_handoff import HandoffEngine
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 
 
 def main():
@@ -163,7 +163,7 @@ def main():
         argument_spec=dict(
             path=dict(type="path", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
-            connection=dict(type="dict", default={}),
+            connection=dict(type="dict", default={}, no_log=secret_given("connection")),
             client_secret=dict(type="str", no_log=True),
             keep_secret=dict(type="bool", default=True, no_log=False),
             mode=dict(type="raw", default="0600"),

@@ -79,6 +79,14 @@ options:
       - Not allowed with O(state=absent).
     type: bool
     default: false
+  allow_unknown_scopes:
+    description:
+      - Grant or revoke an Okta API scope that this collection does not know, such as one Okta added after its
+        release. The name must still have the form C(okta.<resource>.<action>).
+      - By default a scope name that is not in Okta's list of API scopes is refused before any request, with the
+        nearest known name suggested (a typo such as C(okta.logs.reed) makes no change).
+    type: bool
+    default: false
   issuer:
     description:
       - Issuer of the grants, the org authorization server.
@@ -263,7 +271,7 @@ okta_error:
 """
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_engine_scopes import ScopesEngine
-from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule
+from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, secret_given
 
 
 def main():
@@ -274,11 +282,12 @@ def main():
             client_id=dict(type="str"),
             label=dict(type="str"),
             adopt=dict(type="bool", default=False),
-            app=dict(type="dict"),
+            app=dict(type="dict", no_log=secret_given("app")),
             scopes=dict(type="list", elements="str", required=True),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             exclusive=dict(type="bool", default=False),
             issuer=dict(type="str"),
+            allow_unknown_scopes=dict(type="bool", default=False),
         ),
         mutually_exclusive=[("app_id", "client_id", "label", "app")],
         required_one_of=[("app_id", "client_id", "label", "app")],

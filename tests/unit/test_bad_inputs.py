@@ -11,10 +11,11 @@ import json
 import os
 import re
 
+import jwt
 import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed25519, rsa
 
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import new_key_pair
 
@@ -32,17 +33,43 @@ _SMALL_PUBLIC_PEM = rsa.generate_private_key(public_exponent=65537, key_size=102
 MARKER = {"managedBy": "identity.okta"}
 
 
+def _public_pem(key):
+    return key.public_key().public_bytes(serialization.Encoding.PEM,
+                                         serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+
+
+_RSA_JWK = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(
+    serialization.load_pem_private_key(_KEY_PEM.encode(), password=None).public_key()))
+_EC_KEY = ec.generate_private_key(ec.SECP256R1())
+_EC_JWK = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(_EC_KEY.public_key()))
+_PLACEHOLDERS = {
+    "{key_pem_literal_n}": _KEY_PEM.strip().replace("\n", "\\n"),
+    "{key_body_literal_n}": "\\n".join(line for line in _KEY_PEM.splitlines() if "-----" not in line),
+    "{long_name}": "a" * 250,
+    "{rsa_n}": _RSA_JWK["n"], "{ec_x}": _EC_JWK["x"], "{ec_y}": _EC_JWK["y"],
+    "{ed25519_public_pem}": _public_pem(ed25519.Ed25519PrivateKey.generate()),
+    "{dsa_public_pem}": _public_pem(dsa.generate_private_key(key_size=2048)),
+    "{secp256k1_public_pem}": _public_pem(ec.generate_private_key(ec.SECP256K1())),
+}
+# 51 different public keys, one more than an app may hold.
+_MANY_KEYS = [_public_pem(ec.generate_private_key(ec.SECP256R1())) for _index in range(51)]
+
+
 def test_the_table_is_large_and_unique():
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids))
-    assert len(CASES) >= 60
+    assert len(CASES) >= 190
     assert set(case["module"] for case in CASES) == {
         "okta_app_integration", "okta_scopes", "okta_admin_role", "okta_key_pair", "okta_handoff",
         "okta_connection_test"}
 
 
 def _fill(value, tmp):
+    if value == "{51_public_keys}":
+        return list(_MANY_KEYS)
     if isinstance(value, str):
+        for name, text in _PLACEHOLDERS.items():
+            value = value.replace(name, text)
         return (value.replace("{tmp}", tmp).replace("{key_pem}", _KEY_PEM).replace("{key_body_line}", _KEY_BODY_LINE)
                 .replace("{key_body}", _KEY_BODY).replace("{small_public_pem}", _SMALL_PUBLIC_PEM)
                 .replace("{public_pem}", _PUBLIC_PEM))
@@ -95,6 +122,16 @@ def _setup(name, okta, tmp):
     elif name == "open_folder":
         os.mkdir(os.path.join(tmp, "open"))
         os.chmod(os.path.join(tmp, "open"), 0o777)
+    elif name in ("open_parent", "foreign_parent"):
+        outer = os.path.join(tmp, "open" if name == "open_parent" else "theirs")
+        os.mkdir(outer)
+        os.mkdir(os.path.join(outer, "mine"), 0o700)
+        if name == "open_parent":
+            os.chmod(outer, 0o777)
+        elif os.geteuid() != 0:
+            pytest.skip("giving a folder to another user needs root")
+        else:
+            os.chown(outer, 65534, 65534)
     elif name == "not_json_file":
         with open(os.path.join(tmp, "notes.json"), "w", encoding="ascii") as handle:
             handle.write("my notes, not JSON\n")

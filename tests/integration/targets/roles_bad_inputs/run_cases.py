@@ -68,6 +68,9 @@ def check(case, output, code, writes, token):
         problems.append('the output does not say %r' % case['expect'])
     if 'Traceback (most recent call last)' in output:
         problems.append('a traceback was printed')
+    for unclear in ('Finalization of task args', 'Unexpected '):
+        if unclear in output:
+            problems.append('the message is not the clear one (%r)' % unclear)
     for secret in list(case.get('secrets') or []) + [token]:
         if secret and secret in output:
             problems.append('a secret was printed')

@@ -591,3 +591,29 @@ def test_error_details_are_scrubbed_like_the_message():
     assert details["error_summary"] == "echo ********"
     assert details["error_causes"] == ["cause ********"]
     assert details["oauth_error_description"] == "described ********"
+
+
+def test_a_tls_failure_names_the_ca_option_as_the_user_set_it_and_keeps_the_whole_reason(server):
+    import certifi
+
+    client = oc.OktaClient(server.domain, api_token=TOKEN, sleep=Sleeps(), ca_path=certifi.where(),
+                           ca_option="OKTA_CA_PATH")
+    with pytest.raises(errors.OktaConnectionError) as err:
+        client.get("/api/v1/users/me")
+    text = str(err.value)
+    assert err.value.kind == "tls"
+    assert "check that OKTA_CA_PATH (%s) holds the CA" % certifi.where() in text
+    assert "certificate verify failed" in text and "ca_path" not in text
+
+
+def test_the_ca_option_is_named_as_it_was_set():
+    from ansible_collections.identity.okta.plugins.module_utils._okta_module import ca_option_name
+
+    assert ca_option_name({"ca_path": "/ca.pem"}, {"OKTA_CA_PATH": "/other.pem"}).startswith("ca_path")
+    assert ca_option_name({}, {"OKTA_CA_PATH": "/other.pem"}) == "OKTA_CA_PATH"
+    assert "okta_ca_path" in ca_option_name({"ca_path": " "}, {})
+
+
+def test_a_missing_ca_file_names_the_option():
+    with pytest.raises(errors.OktaInputError, match="^OKTA_CA_PATH '/no/such/ca.pem' does not exist"):
+        oc.OktaClient("acme.okta.com", api_token=TOKEN, ca_path="/no/such/ca.pem", ca_option="OKTA_CA_PATH")

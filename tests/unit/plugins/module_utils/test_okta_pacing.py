@@ -283,3 +283,35 @@ def test_a_bucket_whose_window_ended_joins_a_bucket_with_the_same_window_with_al
     assert clock.sleeps == []
     one.before("GET", "/api/v1/meta/schemas/user/default")
     assert len(clock.sleeps) == 1 and 14.0 <= clock.sleeps[0] <= 14.2
+
+
+@pytest.mark.parametrize("method, path, key", [
+    ("POST", "/api/v1/apps/0oa1abc/credentials/secrets/ocs9SecretId0001/lifecycle/activate",
+     "POST /api/v1/apps/*/credentials/secrets/*/lifecycle/activate"),
+    ("DELETE", "/api/v1/apps/0oa1abc/credentials/jwks/my-key-id", "DELETE /api/v1/apps/*/credentials/jwks/*"),
+    ("GET", "/api/v1/users/someone@example.com/roles?expand=x", "GET /api/v1/users/*/roles"),
+    ("GET", "/oauth2/ausCustomServer0001/v1/keys", "GET /oauth2/*/v1/keys"),
+    ("GET", "/api/v1/meta/schemas/user/default", "GET /api/v1/meta/schemas/user/default"),
+])
+def test_a_bucket_key_holds_no_id(method, path, key):
+    assert pacing.bucket_key(method, path) == key
+
+
+def test_every_word_of_the_catalogue_paths_is_kept_in_bucket_keys():
+    from ansible_collections.identity.okta.plugins.module_utils import _okta_catalog as catalog
+
+    words = set()
+    for table in vars(catalog).values():
+        if isinstance(table, dict) and table and all(isinstance(op, catalog.Operation) for op in table.values()):
+            for op in table.values():
+                words.update(s for s in op.path.split("?")[0].split("/") if s and not s.startswith("{"))
+    assert words and words <= pacing.PATH_WORDS
+
+
+def test_the_state_file_holds_no_id(folder):
+    one = pacer(folder, Clock())
+    ticket = one.before("POST", "/api/v1/apps/0oaAppId000000000001/credentials/secrets/ocsSecretId00000001/lifecycle/"
+                                "deactivate")
+    one.after(ticket, headers(100, 99, 1010))
+    text = open(one.state_path).read()
+    assert "0oaAppId" not in text and "ocsSecretId" not in text

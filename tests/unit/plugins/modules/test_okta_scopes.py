@@ -182,7 +182,7 @@ def test_app_found_by_label_and_by_client_id(okta, app):
 
 def test_unknown_scope_reports_okta_text_and_what_was_already_applied(okta, app):
     okta.grant(app["id"], "okta.users.manage")
-    kind, result = run(okta, app_id=app["id"], exclusive=True,
+    kind, result = run(okta, app_id=app["id"], exclusive=True, allow_unknown_scopes=True,
                        scopes=["okta.logs.read", "okta.nosuch.read", "okta.schemas.read"])
     assert kind == "fail"
     assert result["failed_scope"] == "okta.nosuch.read"
@@ -199,9 +199,26 @@ def test_unknown_scope_reports_okta_text_and_what_was_already_applied(okta, app)
 
 
 def test_first_scope_rejected_says_nothing_changed(okta, app):
-    kind, result = run(okta, app_id=app["id"], scopes=["okta.nosuch.read"])
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.nosuch.read"], allow_unknown_scopes=True)
     assert kind == "fail" and result["changed"] is False
     assert "Nothing was changed." in result["msg"]
+
+
+def test_unknown_scope_refused_before_any_request_with_the_nearest_name(okta, app):
+    mark = okta.mark()
+    kind, result = run(okta, app_id=app["id"], scopes=["okta.logs.read", "okta.logs.reed"])
+    assert kind == "fail" and result["changed"] is False
+    assert "scopes: 'okta.logs.reed' is not an Okta API scope; did you mean 'okta.logs.read'?" in result["msg"]
+    assert "allow_unknown_scopes" in result["msg"]
+    assert okta.since(mark) == []
+
+
+def test_unknown_scope_of_another_shape_is_refused_even_when_allowed(okta, app):
+    kind, result = run(okta, app_id=app["id"], scopes=["https://acme.okta.com/oauth2/default"],
+                       allow_unknown_scopes=True)
+    assert kind == "fail"
+    assert "'https://acme.okta.com/oauth2/default' is not an Okta API scope" in result["msg"]
+    assert okta.writes == []
 
 
 def test_failed_revocation_reports_the_scope(okta, app):
@@ -328,21 +345,23 @@ def test_plan_changes_compares_scope_names_exactly():
     assert engine.plan_changes({"okta.users.read"}, {"OKTA.USERS.READ"}, "absent", False) == ([], [])
 
 
-def test_a_scope_name_in_other_case_is_not_the_granted_scope(okta, app):
+def test_a_scope_name_in_other_case_is_refused_before_any_request(okta, app):
     okta.grant(app["id"], "okta.users.read")
-    kind, result = run(okta, app_id=app["id"], scopes=["OKTA.USERS.READ"])
-    # Okta knows scope names in one case only: it refuses this one, and nothing counts as already granted.
+    mark = okta.mark()
+    kind, result = run(okta, app_id=app["id"], scopes=["OKTA.USERS.READ"], allow_unknown_scopes=True)
+    # Okta knows scope names in one case only: the name is refused, the one it means suggested, nothing sent.
     assert kind == "fail"
-    assert result["added"] == [] and result["failed_scope"] == "OKTA.USERS.READ"
-    assert writes(okta) == [("POST", GRANTS % app["id"], {"issuer": okta.org_url, "scopeId": "OKTA.USERS.READ"})]
+    assert "did you mean 'okta.users.read'?" in result["msg"]
+    assert okta.since(mark) == []
     assert granted(okta, app["id"]) == ["okta.users.read"]
 
 
 def test_state_absent_with_a_name_in_other_case_revokes_nothing(okta, app):
     okta.grant(app["id"], "okta.users.read")
     kind, result = run(okta, app_id=app["id"], scopes=["Okta.Users.Read"], state="absent")
-    assert kind == "exit" and result["changed"] is False and result["removed"] == []
+    assert kind == "fail" and result["changed"] is False and "did you mean 'okta.users.read'?" in result["msg"]
     assert okta.writes == []
+    assert granted(okta, app["id"]) == ["okta.users.read"]
     assert granted(okta, app["id"]) == ["okta.users.read"]
 
 

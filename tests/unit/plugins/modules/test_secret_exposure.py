@@ -136,3 +136,28 @@ def test_a_failed_step_after_a_replace_that_echoes_the_secret_of_its_answer(okta
     assert len(put) == 1 and put[0].status == 200
     assert "client_secret" not in okta.get("/api/v1/apps/" + created["app"]["id"])["credentials"]["oauthClient"]
     assert watch.leaks() == []
+
+
+def _forms(client_id, secret):
+    import base64
+    from urllib.parse import quote
+
+    basic = base64.b64encode(("%s:%s" % (client_id, secret)).encode()).decode()
+    return dict(basic=basic, url=quote(secret, safe=""), json=json.dumps(secret)[1:-1],
+                b64url=base64.urlsafe_b64encode(secret.encode()).decode().rstrip("="))
+
+
+def test_a_token_endpoint_that_echoes_the_basic_credential_shows_none_of_its_forms(okta, watch):
+    created = watch.run(okta_app_integration, **WEB)
+    client_id = created["client_id"]
+    secret = 'Se/cret+with"odd"characters-0000'
+    forms = _forms(client_id, secret)
+    echo = "Authorization: Basic %s; client_secret=%s; json \"%s\"; b64url %s" % (
+        forms["basic"], forms["url"], forms["json"], forms["b64url"])
+    okta.fail("POST", r"/oauth2/v1/token$", 401, body=dict(error="invalid_client", error_description=echo))
+    outcome = okta.run(okta_connection_test, auth_type="authorization_code", client_id=client_id,
+                       client_secret=secret, redirect_uri=CALLBACK, fail_on_error=False)
+    printed = outcome.stdout + json.dumps(outcome.result)
+    assert "Authorization: Basic" in printed
+    for name, form in forms.items():
+        assert form not in printed, "the %s form of the secret was printed" % name

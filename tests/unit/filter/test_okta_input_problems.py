@@ -1,0 +1,47 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) identity.okta contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The identity.okta.okta_input_problems filter: the roles' variables checked with the modules' rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.identity.okta.plugins.filter.okta_input_problems import okta_input_problems
+
+
+def test_valid_variables_have_no_problem():
+    assert okta_input_problems({
+        'okta_domain': 'acme.okta.com', 'okta_connection_label': 'Workato connector',
+        'okta_scopes': 'okta.logs.read, okta.users.read openid', 'okta_extra_redirect_uris': ['https://example.com/cb'],
+        'okta_private_key_path': '~/.okta/k.pem', 'okta_private_key_size': '4096', 'okta_connection_output_file': '',
+        'okta_ca_path': None, 'other': object()}) == []
+
+
+@pytest.mark.parametrize('variables, start', [
+    ({'okta_domain': 'acme-admin.okta.com'}, "okta_domain 'acme-admin.okta.com' is the Okta Admin Console"),
+    ({'OKTA_DOMAIN': 'acme.okta.com:\u00b2'}, 'OKTA_DOMAIN has an invalid port'),
+    ({'okta_scopes': ['okta.logs.reed']}, "okta_scopes: 'okta.logs.reed' is not an Okta API scope; did you mean"),
+    ({'okta_scopes': ['okta.newThing.read']}, "okta_scopes: 'okta.newThing.read' is not an Okta API scope"),
+    ({'okta_connection_label': 'a\nb'}, 'okta_connection_label contains a line break'),
+    ({'okta_connection_label': ''}, 'okta_connection_label is empty'),
+    ({'okta_extra_redirect_uris': 'https://example.com:0/cb'}, 'okta_extra_redirect_uris has an invalid port'),
+    ({'okta_extra_redirect_uris': {'a': 1}}, 'okta_extra_redirect_uris must be a list'),
+    ({'okta_private_key_path': '/tmp/a\x00b'}, 'okta_private_key_path contains a NUL'),
+    ({'okta_private_key_size': '\u0664\u0660\u0669\u0666'}, 'okta_private_key_size must be a number'),
+    ({'okta_private_key_size': 1024}, 'okta_private_key_size must be a number of bits from 2048'),
+])
+def test_each_problem_names_the_variable(variables, start):
+    problems = okta_input_problems(variables)
+    assert len(problems) == 1 and problems[0].startswith(start), problems
+
+
+def test_a_newer_scope_passes_when_allowed():
+    assert okta_input_problems({'okta_scopes': ['okta.newThing.read'], 'okta_allow_unknown_scopes': True}) == []
+
+
+def test_the_input_must_be_a_dictionary():
+    with pytest.raises(AnsibleFilterError):
+        okta_input_problems(['okta_domain'])
