@@ -43,7 +43,7 @@ RELIABILITY_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration molecule awx sanity unit sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
+SUITES := reliability integration molecule awx sanity unit sim-test workato-sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
@@ -65,6 +65,9 @@ help:
 	@echo "make docs-commands"
 	@echo "                  run every ansible-playbook command of README.md, docs/ and the roles' READMEs as written,"
 	@echo "                  against the simulator started as README's \"Try it offline\" says (pytest tests/docs)"
+	@echo "make workato-sim-test"
+	@echo "                  pytest tests/workato_sim_tests (the Workato simulator tests/workato_sim against the Okta one,"
+	@echo "                  and the conformance of its exchanges to Workato's OpenAPI description)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
 	@echo "make integration-ansible-test"
 	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
@@ -168,6 +171,9 @@ sim-test: venv collection-link
 docs-commands: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/docs,$(suite_log))
+workato-sim-test: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/workato_sim_tests,$(suite_log))
 
 integration: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
