@@ -26,6 +26,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 FIELDS = ("auth_type", "okta_domain", "client_id", "scopes", "redirect_uri", "private_key_path", "key_id",
           "client_secret_id")
 SECRET = "client_secret"
+WORKATO = "workato"
 MASK = "********"
 
 
@@ -78,6 +79,9 @@ class HandoffEngine(OktaEngine):
                 if earlier.get("client_secret_id") and not wanted.get("client_secret_id"):
                     wanted["client_secret_id"] = earlier["client_secret_id"]
                 self.result["secret_kept"] = True
+        if earlier and isinstance(earlier.get(WORKATO), dict):
+            # What identity.okta.workato_connection recorded of the inputs it sent (a salted fingerprint, no secret).
+            wanted[WORKATO] = earlier[WORKATO]
         self.result["secret_present"] = bool(wanted.get(SECRET))
         if earlier and earlier.get(SECRET):
             self.module.no_log_values.add(earlier[SECRET])

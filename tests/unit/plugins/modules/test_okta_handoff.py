@@ -170,3 +170,13 @@ def test_absent_removes_the_file_once(folder):
 def test_check_mode_refuses_a_missing_folder_up_front(tmp_path):
     kind, result = write(tmp_path / "missing" / "connection.json", check_mode=True)
     assert kind == "fail" and "does not exist" in result["msg"] and result["msg"].startswith("path: ")
+
+
+def test_the_workato_record_of_the_file_is_kept_when_the_connection_is_rewritten(folder):
+    path = folder / "connection.json"
+    write(path, client_secret=SECRET)
+    record = {"connection_id": 5001, "salt": "00" * 16, "input_fingerprint": "ab" * 32}
+    path.write_text(json.dumps(dict(read(path), workato=record)))
+    kind, result = write(path, connection=dict(CONNECTION, scopes=["okta.logs.read"]))
+    assert kind == "exit" and result["changed"] is True
+    assert read(path)["workato"] == record and read(path)["scopes"] == ["okta.logs.read"]
