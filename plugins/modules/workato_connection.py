@@ -93,7 +93,7 @@ options:
     default: 0
   workato_api_token:
     description:
-      - The token of a Workato API client allowed to manage connections, sent as C(Authorization: Bearer).
+      - "The token of a Workato API client allowed to manage connections, sent as C(Authorization: Bearer)."
       - If not set, the value of the E(WORKATO_API_TOKEN) environment variable is used.
     type: str
   workato_data_center:
