@@ -317,8 +317,8 @@ class WorkatoConnectionEngine(OktaEngine):
     def shown(connection, known_inputs=None):
         if connection is None:
             return {}
-        shown = dict((k, connection.get(k)) for k in ("id", "name", "provider", "folder_id", "authorization_status",
-                                                        "authorization_error", "authorized_at"))
+        keys = ("id", "name", "provider", "folder_id", "authorization_status", "authorization_error", "authorized_at")
+        shown = dict((k, connection.get(k)) for k in keys)
         if known_inputs:
             shown["inputs_fingerprint"] = known_inputs.get("input_fingerprint")
         return shown

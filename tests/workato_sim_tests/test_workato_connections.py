@@ -13,7 +13,7 @@ def _create(workato, okta, api_key, name='Okta (API key)', **extra):
 
 
 def test_api_key_connection_is_tested_against_okta_and_its_secret_never_returned(workato, okta):
-    token, _ = okta.api_token()
+    token = okta.api_token()[0]
     resp = _create(workato, okta, token)
     assert resp.status_code == 200, resp.text
     conn = resp.json()
@@ -51,7 +51,7 @@ def test_client_credentials_connection_signs_an_assertion_with_the_private_key(w
     resp = workato.api('POST', '/connections', json=body)
     assert resp.status_code == 200 and resp.json()['authorization_status'] == 'success', resp.text
     assert 'PRIVATE KEY' not in resp.text
-    _other_id, _other_app, other_pem = okta.service_app()
+    other_pem = okta.service_app()[2]
     time.sleep(1.05)
     resp = workato.api('PUT', '/connections/%d' % resp.json()['id'], json={'input': {'private_key': other_pem}})
     assert resp.status_code == 200
@@ -72,7 +72,7 @@ def test_shell_connection_is_not_tested_and_oauth_is_never_authorized_through_th
 
 
 def test_update_disconnect_delete(workato, okta):
-    token, _ = okta.api_token()
+    token = okta.api_token()[0]
     conn = _create(workato, okta, token).json()
     time.sleep(1.05)
     renamed = workato.api('PUT', '/connections/%d' % conn['id'], json={'name': 'renamed'})
@@ -100,19 +100,19 @@ def test_bad_requests(workato, okta):
 
 
 def test_rate_limits_one_write_a_second_and_sixty_lists_a_minute(workato, okta):
-    token, _ = okta.api_token()
+    token = okta.api_token()[0]
     assert _create(workato, okta, token).status_code == 200
     limited = _create(workato, okta, token, name='too soon')
     assert limited.status_code == 429 and int(limited.headers['Retry-After']) >= 1
     assert limited.json() == {'message': 'Too many requests'}
-    statuses = [workato.api('GET', '/connections').status_code for _ in range(61)]
+    statuses = [workato.api('GET', '/connections').status_code for _attempt in range(61)]
     assert statuses[:60] == [200] * 60 and statuses[60] == 429
     time.sleep(1.05)
     assert _create(workato, okta, token, name='later').status_code == 200
 
 
 def test_faults_lost_answer_429_and_5xx(workato, okta):
-    token, _ = okta.api_token()
+    token = okta.api_token()[0]
     workato.control('PUT', '/rate-limits', {'enabled': False}, expect=200)
     workato.control('POST', '/faults', {'method': 'POST', 'path': '^/api/connections$', 'lost': True}, expect=201)
     try:

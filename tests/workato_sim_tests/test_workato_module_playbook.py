@@ -58,7 +58,7 @@ def _play(tmp_path, workato, okta, **extra):
 
 
 def test_connections_created_then_rerun_sends_no_write_then_refused_key_fails(tmp_path, workato, okta):
-    client_id, _app, pem = okta.service_app()
+    client_id, pem = okta.service_app()[0::2]
     key = tmp_path / 'key.pem'
     key.write_text(pem)
     key.chmod(0o600)
@@ -77,13 +77,13 @@ def test_connections_created_then_rerun_sends_no_write_then_refused_key_fails(tm
     run, results = _play(tmp_path, workato, okta, **args)
     assert run.returncode == 0 and not results['api_key']['changed'] and not results['cc']['changed']
     assert len([r for r in workato.control('GET', '/requests') if r['attempted_write']]) == len(attempted)
-    other, _ = okta.api_token()
-    run, results = _play(tmp_path, workato, okta, **dict(args, api_key=other))
+    other = okta.api_token()[0]
+    run, results = _play(tmp_path, workato, okta, **{**args, 'api_key': other})
     assert run.returncode == 0 and results['api_key']['changed'] and not results['cc']['changed']
     conns = {c['name']: c for c in workato.control('GET', '/connections')}
     assert conns['Okta (API key)']['secret_writes'] == 2
     okta.call('DELETE', '/api/v1/api-tokens/%s' % token_id, expect=204)
-    revoked_run, _ = _play(tmp_path, workato, okta, **dict(args, api_key=token))
+    revoked_run = _play(tmp_path, workato, okta, **{**args, 'api_key': token})[0]
     assert revoked_run.returncode != 0
     assert "Workato said: 401 Unauthorized: Invalid token provided" in revoked_run.stdout
     assert token not in revoked_run.stdout
