@@ -22,6 +22,8 @@ import os
 import secrets
 import time
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
     check_secret_value,
     load_private_key,
@@ -37,7 +39,11 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
 from ansible_collections.identity.okta.plugins.module_utils._okta_files import check_folder, write_file
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaEngine
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
-from ansible_collections.identity.okta.plugins.module_utils._workato_client import WorkatoClient, workato_base_url
+from ansible_collections.identity.okta.plugins.module_utils._workato_client import (
+    DATA_CENTERS,
+    WorkatoClient,
+    workato_base_url,
+)
 
 PROVIDER = "okta"
 MASK = "********"
@@ -58,6 +64,34 @@ FIELD_NAMES = {
 REQUIRED = {"api_key": ("api_key",), "client_credentials": ("client_id", "private_key"),
             "authorization_code": ("client_id", "client_secret")}
 POLL_INTERVAL = 5
+
+
+def workato_argument_spec():
+    """The options of workato_connection (the AWX credential type's tests read its environment fallback)."""
+    return dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        auth_type=dict(type="str", choices=["api_key", "client_credentials", "authorization_code"]),
+        okta_domain=dict(type="str"),
+        api_key=dict(type="str", no_log=True),
+        client_id=dict(type="str"),
+        client_secret=dict(type="str", no_log=True),
+        private_key=dict(type="str", no_log=True),
+        private_key_path=dict(type="path"),
+        scopes=dict(type="list", elements="str"),
+        folder_id=dict(type="int"),
+        update_secrets=dict(type="str", choices=["on_change", "always", "on_create"], default="on_change",
+                            no_log=False),
+        handoff_path=dict(type="path"),
+        input_field_names=dict(type="dict"),
+        wait_for_authorization=dict(type="int", default=0),
+        workato_api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["WORKATO_API_TOKEN"])),
+        workato_data_center=dict(type="str", choices=sorted(DATA_CENTERS)),
+        workato_base_url=dict(type="str"),
+        validate_certs=dict(type="bool", default=True),
+        ca_path=dict(type="path"),
+        timeout=dict(type="int", default=30),
+    )
 
 
 def fingerprint(salt, inputs):

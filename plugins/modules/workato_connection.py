@@ -236,12 +236,15 @@ workato_error:
   type: dict
 """
 
-from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_module import OktaModule, failure_message
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import REQUESTS_IMPORT_ERROR
-from ansible_collections.identity.okta.plugins.module_utils._workato_client import DATA_CENTERS, WorkatoApiError
-from ansible_collections.identity.okta.plugins.module_utils._workato_engine_connection import WorkatoConnectionEngine
+from ansible_collections.identity.okta.plugins.module_utils._workato_client import WorkatoApiError
+from ansible_collections.identity.okta.plugins.module_utils._workato_engine_connection import (
+    WorkatoConnectionEngine,
+    workato_argument_spec,
+)
 
 
 class WorkatoModule(OktaModule):
@@ -260,30 +263,7 @@ class WorkatoModule(OktaModule):
 
 def main():
     module = WorkatoModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            auth_type=dict(type="str", choices=["api_key", "client_credentials", "authorization_code"]),
-            okta_domain=dict(type="str"),
-            api_key=dict(type="str", no_log=True),
-            client_id=dict(type="str"),
-            client_secret=dict(type="str", no_log=True),
-            private_key=dict(type="str", no_log=True),
-            private_key_path=dict(type="path"),
-            scopes=dict(type="list", elements="str"),
-            folder_id=dict(type="int"),
-            update_secrets=dict(type="str", choices=["on_change", "always", "on_create"], default="on_change",
-                                no_log=False),
-            handoff_path=dict(type="path"),
-            input_field_names=dict(type="dict"),
-            wait_for_authorization=dict(type="int", default=0),
-            workato_api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["WORKATO_API_TOKEN"])),
-            workato_data_center=dict(type="str", choices=sorted(DATA_CENTERS)),
-            workato_base_url=dict(type="str"),
-            validate_certs=dict(type="bool", default=True),
-            ca_path=dict(type="path"),
-            timeout=dict(type="int", default=30),
-        ),
+        argument_spec=workato_argument_spec(),
         mutually_exclusive=[("private_key", "private_key_path"), ("workato_data_center", "workato_base_url")],
         okta_options=False,
     )
