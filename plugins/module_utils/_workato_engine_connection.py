@@ -87,9 +87,9 @@ def workato_argument_spec():
         wait_for_authorization=dict(type="int", default=0),
         workato_api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["WORKATO_API_TOKEN"])),
         workato_data_center=dict(type="str", choices=sorted(DATA_CENTERS)),
-        workato_base_url=dict(type="str"),
+        workato_base_url=dict(type="str", fallback=(env_fallback, ["WORKATO_BASE_URL"])),
         validate_certs=dict(type="bool", default=True),
-        ca_path=dict(type="path"),
+        ca_path=dict(type="path", fallback=(env_fallback, ["WORKATO_CA_PATH"])),
         timeout=dict(type="int", default=30),
     )
 

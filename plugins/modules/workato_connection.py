@@ -101,14 +101,18 @@ options:
     type: str
     choices: [au, eu, il, jp, sg, trial, us]
   workato_base_url:
-    description: The API base URL instead of the data center's, for Virtual Private Workato (ending in C(/api)).
+    description:
+      - The API base URL instead of the data center's, for Virtual Private Workato (ending in C(/api)).
+      - If not set, the value of the E(WORKATO_BASE_URL) environment variable is used.
     type: str
   validate_certs:
     description: Verify Workato's TLS certificate.
     type: bool
     default: true
   ca_path:
-    description: A CA bundle to verify Workato's certificate with.
+    description:
+      - A CA bundle to verify Workato's certificate with.
+      - If not set, the value of the E(WORKATO_CA_PATH) environment variable is used.
     type: path
   timeout:
     description: Seconds to wait for each answer.
@@ -140,42 +144,57 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Okta connection with an API key
+# The Workato API token comes from WORKATO_API_TOKEN (or workato_api_token).
+- name: Create a folder for connection files
+  ansible.builtin.file:
+    path: /tmp/okta-example-handoff
+    state: directory
+    mode: '0700'
+
+- name: Okta connection with an API key (Workato tests the key against the org)
   identity.okta.workato_connection:
     name: Okta (directory sync)
     auth_type: api_key
-    okta_domain: acme.okta.com
-    api_key: "{{ vault_okta_api_key }}"
-    folder_id: 4515
-    workato_data_center: eu
+    okta_domain: "{{ lookup('ansible.builtin.env', 'OKTA_DOMAIN') }}"
+    api_key: "{{ lookup('ansible.builtin.env', 'OKTA_API_TOKEN') }}"
     handoff_path: /tmp/okta-example-handoff/connection.json
   delegate_to: localhost
 
-- name: Okta connection with client credentials
-  identity.okta.workato_connection:
-    name: Okta (client credentials)
-    auth_type: client_credentials
-    okta_domain: acme.okta.com
-    client_id: 0oa1b2c3d4e5f6g7h8i9
-    private_key_path: ~/.okta/platform.pem
-    scopes: [okta.users.read, okta.groups.read]
-    handoff_path: /tmp/okta-example-handoff/connection.json
-  delegate_to: localhost
-
-- name: Authorization code connection, waiting 10 minutes for a person to click Connect
+- name: Authorization code connection (a person then clicks Connect in Workato)
   identity.okta.workato_connection:
     name: Okta (authorization code)
     auth_type: authorization_code
     okta_domain: acme.okta.com
     client_id: 0oa1b2c3d4e5f6g7h8i9
-    client_secret: "{{ vault_client_secret }}"
-    wait_for_authorization: 600
+    client_secret: "{{ vault_client_secret | default('example-client-secret-value') }}"
+    scopes: [okta.users.read, okta.groups.read]
+  delegate_to: localhost
+  register: oauth_connection
+
+- name: Say where to click Connect
+  ansible.builtin.debug:
+    msg: "Open {{ oauth_connection.connect_url }} and click Connect."
+  when: oauth_connection.connect_url is defined
+
+- name: Generate the key pair of a client credentials connection
+  identity.okta.okta_key_pair:
+    path: /tmp/okta-example-handoff/platform.pem
   delegate_to: localhost
 
-- name: Remove the connection
+- name: Preview a client credentials connection (check mode sends nothing)
+  identity.okta.workato_connection:
+    name: Okta (client credentials)
+    auth_type: client_credentials
+    okta_domain: acme.okta.com
+    client_id: 0oa1b2c3d4e5f6g7h8i9
+    private_key_path: /tmp/okta-example-handoff/platform.pem
+    scopes: [okta.users.read, okta.groups.read]
+  check_mode: true
+  delegate_to: localhost
+
+- name: Remove the API key connection
   identity.okta.workato_connection:
     name: Okta (directory sync)
-    folder_id: 4515
     state: absent
   delegate_to: localhost
 """
