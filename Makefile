@@ -84,7 +84,8 @@ help:
 	@echo "                  the benchmark (benchmarks/connection_bench.py) at N = 10 connections with a short rate-limit"
 	@echo "                  window: figures printed, not asserted, nothing written (python benchmarks/connection_bench.py"
 	@echo "                  alone runs the whole benchmark and writes docs/benchmarks.md)"
-	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
+	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents (and the Workato"
+	@echo "                  simulator's against Workato's description); fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
@@ -231,6 +232,7 @@ conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
 	python tests/tools/conformance.py $(foreach suite,$(CONFORMANCE_REQUIRE),--require $(suite)) "$(EXCHANGE_DIR)"
+	python tests/tools/workato_conformance.py "$(EXCHANGE_DIR)"
 
 # --- mutation testing (not part of `make test`) -------------------------------------------------
 
