@@ -30,9 +30,9 @@ WORKATO = "workato"
 MASK = "********"
 
 
-def read_handoff(path):
+def read_handoff(path, option="path"):
     """The earlier hand-off as a dict, or None when there is no file. A file that is not ours is an error."""
-    data = read_file(path)
+    data = read_file(path, option)
     if data is None:
         return None
     if not data.strip():
@@ -40,11 +40,11 @@ def read_handoff(path):
     try:
         earlier = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise OktaInputError("'%s' exists but is not a JSON hand-off file; it is left as it is (it may hold a secret): "
-                             "move it away or choose another path." % path, "path") from None
+        raise OktaInputError("%s: '%s' exists but is not a JSON hand-off file; it is left as it is (it may hold a "
+                             "secret): move it away or choose another path." % (option, path), option) from None
     if not isinstance(earlier, dict):
-        raise OktaInputError("'%s' exists but does not hold a JSON object; it is left as it is: move it away or "
-                             "choose another path." % path, "path")
+        raise OktaInputError("%s: '%s' exists but does not hold a JSON object; it is left as it is: move it away or "
+                             "choose another path." % (option, path), option)
     return earlier
 
 

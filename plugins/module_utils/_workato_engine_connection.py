@@ -178,7 +178,7 @@ class WorkatoConnectionEngine(OktaEngine):
         if not path:
             return None, {}
         check_folder(os.path.dirname(path) or ".", "handoff_path")
-        earlier = read_handoff(path)
+        earlier = read_handoff(path, "handoff_path")
         return earlier, (earlier or {}).get("workato") or {}
 
     def save_record(self, earlier, record):
