@@ -174,3 +174,31 @@ def test_wrong_workato_token_names_the_option(okta, workato, tmp_path):
     kind, result = _api_key(okta, workato, tmp_path, workato_api_token="wrong-token-000")
     assert kind == "fail" and "workato_api_token" in result["msg"]
     assert result["workato_error"]["status"] == 401 and "wrong-token-000" not in json.dumps(result)
+
+
+def test_a_5xx_answer_to_a_write_is_never_sent_again_blindly(okta, workato, tmp_path):
+    assert _api_key(okta, workato, tmp_path)[0] == "exit"
+    other = okta.add_api_token(okta.admin_user_id)["token"]
+    workato.fault(method="PUT", path="connections", status=503)
+    kind, result = _api_key(okta, workato, tmp_path, token=other)
+    assert kind == "fail" and "may or may not" in result["msg"]
+    assert result["workato_error"]["status"] == 503 and result["workato_error"]["outcome_unknown"] is True
+    assert [w[0] for w in workato.writes] == ["POST", "PUT"]
+    # The next run sends the key (nothing was recorded for it) and converges.
+    kind, result = _api_key(okta, workato, tmp_path, token=other)
+    assert kind == "exit" and result["changed"] and workato.connections()[0]["secret_writes"] == 2
+
+
+def test_a_list_is_retried_after_a_5xx_or_a_dropped_connection(okta, workato, tmp_path):
+    workato.fault(method="GET", path="connections", status=502)
+    workato.fault(method="GET", path="connections", drop=True)
+    kind, result = _api_key(okta, workato, tmp_path)
+    assert kind == "exit" and result["changed"]
+    assert [s[3] for s in workato.sent if s[0] == "GET"] == [502, 0, 200]
+
+
+def test_a_redirect_is_never_followed_with_the_token(okta, workato, tmp_path):
+    workato.fault(method="GET", path="connections", status=302, headers={"Location": "https://elsewhere.example/api"})
+    kind, result = _api_key(okta, workato, tmp_path)
+    assert kind == "fail" and "redirect" in result["msg"] and "workato_base_url" in result["msg"]
+    assert len(workato.sent) == 1
