@@ -52,7 +52,7 @@ TEST_MATRIX_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration matrix molecule awx sanity unit sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
+SUITES := reliability integration matrix molecule awx sanity unit sim-test workato-sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
@@ -74,6 +74,9 @@ help:
 	@echo "make docs-commands"
 	@echo "                  run every ansible-playbook command of README.md, docs/ and the roles' READMEs as written,"
 	@echo "                  against the simulator started as README's \"Try it offline\" says (pytest tests/docs)"
+	@echo "make workato-sim-test"
+	@echo "                  pytest tests/workato_sim_tests (the Workato simulator tests/workato_sim against the Okta one,"
+	@echo "                  and the conformance of its exchanges to Workato's OpenAPI description)"
 	@echo "make integration  integration targets against the simulator (TARGETS=name ... to select, INTEGRATION_JOBS=n)"
 	@echo "make integration-ansible-test"
 	@echo "                  ansible-test integration on a copy of the collection (TARGETS=name ..., default $(ANSIBLE_TEST_TARGETS))"
@@ -93,7 +96,8 @@ help:
 	@echo "                  the benchmark (benchmarks/connection_bench.py) at N = 10 connections with a short rate-limit"
 	@echo "                  window: figures printed, not asserted, nothing written (python benchmarks/connection_bench.py"
 	@echo "                  alone runs the whole benchmark and writes docs/benchmarks.md)"
-	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents; fails when"
+	@echo "make conformance  check the recorded simulator exchanges against the Okta OpenAPI documents (and the Workato"
+	@echo "                  simulator's against Workato's description); fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make lifecycle-model"
 	@echo "                  the model-based test of a connection's life, long and random (LIFECYCLE_MODEL_EXAMPLES=300)"
@@ -185,6 +189,9 @@ sim-test: venv collection-link
 docs-commands: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/docs,$(suite_log))
+workato-sim-test: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/workato_sim_tests,$(suite_log))
 
 integration: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
@@ -246,6 +253,7 @@ conformance: venv
 	@test -f tests/tools/conformance.py || { echo "conformance: tests/tools/conformance.py is missing"; exit 1; }
 	@mkdir -p "$(EXCHANGE_DIR)"
 	python tests/tools/conformance.py $(foreach suite,$(CONFORMANCE_REQUIRE),--require $(suite)) "$(EXCHANGE_DIR)"
+	python tests/tools/workato_conformance.py "$(EXCHANGE_DIR)"
 
 # --- mutation testing (not part of `make test`) -------------------------------------------------
 

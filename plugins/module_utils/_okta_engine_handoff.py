@@ -27,12 +27,13 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_module import 
 FIELDS = ("auth_type", "okta_domain", "client_id", "scopes", "redirect_uri", "private_key_path", "key_id",
           "client_secret_id")
 SECRET = "client_secret"
+WORKATO = "workato"
 MASK = "********"
 
 
-def read_handoff(path):
+def read_handoff(path, option="path"):
     """The earlier hand-off as a dict, or None when there is no file. A file that is not ours is an error."""
-    data = read_file(path)
+    data = read_file(path, option)
     if data is None:
         return None
     if not data.strip():
@@ -40,11 +41,11 @@ def read_handoff(path):
     try:
         earlier = json.loads(data.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        raise OktaInputError("'%s' exists but is not a JSON hand-off file; it is left as it is (it may hold a secret): "
-                             "move it away or choose another path." % path, "path") from None
+        raise OktaInputError("%s: '%s' exists but is not a JSON hand-off file; it is left as it is (it may hold a "
+                             "secret): move it away or choose another path." % (option, path), option) from None
     if not isinstance(earlier, dict):
-        raise OktaInputError("'%s' exists but does not hold a JSON object; it is left as it is: move it away or "
-                             "choose another path." % path, "path")
+        raise OktaInputError("%s: '%s' exists but does not hold a JSON object; it is left as it is: move it away or "
+                             "choose another path." % (option, path), option)
     return earlier
 
 
@@ -101,6 +102,9 @@ class HandoffEngine(OktaEngine):
                 if earlier.get("client_secret_id") and not wanted.get("client_secret_id"):
                     wanted["client_secret_id"] = earlier["client_secret_id"]
                 self.result["secret_kept"] = True
+        if earlier and isinstance(earlier.get(WORKATO), dict):
+            # What identity.okta.workato_connection recorded of the inputs it sent (a salted fingerprint, no secret).
+            wanted[WORKATO] = earlier[WORKATO]
         self.result["secret_present"] = bool(wanted.get(SECRET))
         if earlier and earlier.get(SECRET):
             self.module.no_log_values.add(earlier[SECRET])

@@ -120,10 +120,19 @@ def okta_argument_spec() -> dict:
     raise LookupError('no plugins/module_utils/_okta_*.py defines okta_argument_spec()')
 
 
+def workato_argument_spec() -> dict:
+    """The argument spec of workato_connection (its token comes from the credential too)."""
+    _collection_on_path()
+    module = importlib.import_module('ansible_collections.identity.okta.plugins.module_utils._workato_engine_connection')
+    return module.workato_argument_spec()
+
+
 def okta_env_options() -> dict[str, tuple[str, dict]]:
-    """Environment variable -> (option name, option spec), from the env_fallback of the common options."""
+    """Environment variable -> (option name, option spec), from the env_fallback of the common options and of
+    workato_connection's."""
     result = {}
-    for option, spec in okta_argument_spec().items():
+    specs = list(okta_argument_spec().items()) + list(workato_argument_spec().items())
+    for option, spec in specs:
         fallback = spec.get('fallback')
         if not fallback:
             continue

@@ -63,7 +63,7 @@ OPERATION_TITLES = {'setup': 'set up', 'verify': 'verify', 'rotate': 'rotate cre
 # Variables that the credential injects (through the environment) or that must not be changed from a job launch.
 FROM_CREDENTIAL = frozenset((
     'okta_domain', 'okta_api_token', 'okta_auth_client_id', 'okta_auth_private_key', 'okta_auth_private_key_id',
-    'okta_ca_path', 'okta_validate_certs',
+    'okta_ca_path', 'okta_validate_certs', 'okta_workato_api_token',
 ))
 NOT_ASKED = frozenset(('okta_secure_logging', 'okta_one_connection_per_host', 'okta_require_handoff_file'))
 SURVEY_TYPES = frozenset(('str', 'path', 'int', 'bool', 'list'))
@@ -167,10 +167,20 @@ def question(name: str, option: dict) -> dict | None:
     return item
 
 
+def entry_options(role: str, entry_point: str) -> dict:
+    """The variables of a role entry point, with the Workato side of the connection (the okta_workato_* variables
+    of the same entry point of the connection role, which the playbooks run)."""
+    options = dict(load_argument_specs(role)[entry_point].get('options') or {})
+    connection = load_argument_specs('connection').get(entry_point) or {}
+    options.update((name, option) for name, option in (connection.get('options') or {}).items()
+                   if name.startswith('okta_workato_'))
+    return options
+
+
 def survey(role: str, entry_point: str, operation: str) -> dict:
     """The survey spec of the job template for one role entry point."""
-    spec = load_argument_specs(role)[entry_point]
-    items = [item for item in (question(name, option) for name, option in (spec.get('options') or {}).items()) if item]
+    options = entry_options(role, entry_point)
+    items = [item for item in (question(name, option) for name, option in options.items()) if item]
     return {
         'name': template_name(role, operation),
         'description': 'Generated from the %s entry point of the identity.okta.%s role by tests/awx/awx_surveys.py; '

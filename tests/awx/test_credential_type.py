@@ -77,7 +77,7 @@ def test_secret_inputs_are_marked_secret():
     for name, fields in feeds(inputs, injectors, fresh_dir('credential-type', 'feeds')).items():
         if read[name][1].get('no_log'):
             needs_secret |= fields
-    assert needs_secret == {'api_token', 'private_key'}
+    assert needs_secret == {'api_token', 'private_key', 'workato_api_token'}
     assert secret_fields == needs_secret
     key_field = next(field for field in inputs['fields'] if field['id'] == 'private_key')
     assert key_field.get('multiline') is True
@@ -90,7 +90,8 @@ def test_token_credential_leaves_the_oauth_variables_empty():
     assert env['OKTA_DOMAIN'] == 'acme.okta.com'
     assert env['OKTA_API_TOKEN'] == 'SECRET'
     # empty values count as not set for the modules, so the token is the one way to authenticate
-    for name in ('OKTA_API_CLIENT_ID', 'OKTA_API_PRIVATE_KEY', 'OKTA_API_PRIVATE_KEY_ID', 'OKTA_API_SCOPES', 'OKTA_CA_PATH'):
+    for name in ('OKTA_API_CLIENT_ID', 'OKTA_API_PRIVATE_KEY', 'OKTA_API_PRIVATE_KEY_ID', 'OKTA_API_SCOPES', 'OKTA_CA_PATH',
+                 'WORKATO_API_TOKEN'):
         assert env[name] == '', name
 
 

@@ -62,7 +62,7 @@ def test_survey_passes_the_controller_validation(name):
 
 def role_options(auth_type: str, operation: str) -> dict:
     entry = {'setup': 'main'}.get(operation, operation)
-    return awx_surveys.load_argument_specs(auth_type)[entry].get('options') or {}
+    return awx_surveys.entry_options(auth_type, entry)
 
 
 @pytest.mark.parametrize('template', load_json('job_templates.json')['job_templates'], ids=lambda item: item['name'])

@@ -90,7 +90,8 @@ def action_group() -> set[str]:
 def check_action_group(connection_modules: dict[str, bool]) -> list[str]:
     """Compare the action group with the modules that take the Okta connection options.
 
-    connection_modules maps each documented module to whether it has the okta_domain option.
+    connection_modules maps each documented module to whether it has the management options (api_token; the
+    okta_domain of workato_connection is the domain it hands to Workato, not a connection to Okta).
     Those modules must be in the group (so module_defaults for group/identity.okta.okta reaches
     them), and the others must not (module_defaults for the group would hand them options they
     do not accept).
@@ -102,7 +103,7 @@ def check_action_group(connection_modules: dict[str, bool]) -> list[str]:
             problems.append('module %s takes the Okta connection options but is not in the action group %s of meta/runtime.yml'
                             % (module, ACTION_GROUP))
         elif not connects and module in group:
-            problems.append('module %s is in the action group %s but has no okta_domain option' % (module, ACTION_GROUP))
+            problems.append('module %s is in the action group %s but has no api_token option' % (module, ACTION_GROUP))
     for name in sorted(group - set(modules_in(os.path.join(ROOT, 'plugins', 'modules')))):
         problems.append('action group entry %s has no module in plugins/modules' % name)
     return problems
@@ -156,7 +157,7 @@ def check_docs(collections_path: str, namespace: str, name: str, env: dict[str, 
                 entry = data.get(fqcn) or {}
                 json_ok = bool(entry.get('doc') if plugin_type == 'module' else entry.get('entry_points'))
                 if plugin_type == 'module' and json_ok:
-                    connection_modules[short] = 'okta_domain' in (entry['doc'].get('options') or {})
+                    connection_modules[short] = 'api_token' in (entry['doc'].get('options') or {})
             except ValueError:
                 json_ok = False
         checked += 1

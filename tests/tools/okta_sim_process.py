@@ -29,7 +29,13 @@ class SimulatorError(Exception):
 class Simulator:
     """One simulator process; use as a context manager so that it is always stopped."""
 
-    def __init__(self, state_dir: str, log_path: str, python: str | None = None, startup_timeout: float = 60.0) -> None:
+    sim_path = SIM_PATH
+    required_keys = REQUIRED_KEYS
+    title = 'the Okta simulator'
+
+    def __init__(self, state_dir: str, log_path: str, python: str | None = None, startup_timeout: float = 60.0,
+                 extra_args: tuple = ()) -> None:
+        self.extra_args = list(extra_args)
         self.state_dir = state_dir
         self.log_path = log_path
         self.python = python or sys.executable
@@ -45,15 +51,15 @@ class Simulator:
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
-    @staticmethod
-    def available() -> bool:
+    @classmethod
+    def available(cls) -> bool:
         """Tell whether the simulator exists in this checkout."""
-        return os.path.isfile(os.path.join(SIM_PATH, '__main__.py'))
+        return os.path.isfile(os.path.join(cls.sim_path, '__main__.py'))
 
     def start(self) -> dict:
         """Start the simulator and return the details of its JSON line."""
         if not self.available():
-            raise SimulatorError('the Okta simulator is missing: %s/__main__.py does not exist' % os.path.relpath(SIM_PATH, ROOT))
+            raise SimulatorError('%s is missing: %s/__main__.py does not exist' % (self.title, os.path.relpath(self.sim_path, ROOT)))
         os.makedirs(self.state_dir, exist_ok=True)
         log_dir = os.path.dirname(self.log_path)
         if log_dir:
@@ -62,7 +68,7 @@ class Simulator:
         with open(self.log_path, 'wb') as log:
             # its own session: Ctrl-C in the terminal reaches the driver, which then stops it cleanly
             self.process = subprocess.Popen(  # pylint: disable=consider-using-with
-                [self.python, SIM_PATH, '--port', '0', '--state-dir', self.state_dir],
+                [self.python, self.sim_path, '--port', '0', '--state-dir', self.state_dir] + self.extra_args,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 cwd=ROOT, env=env, start_new_session=True,
             )
@@ -73,11 +79,11 @@ class Simulator:
                 self.info = info
                 return info
             if self.process.poll() is not None:
-                raise SimulatorError('the Okta simulator exited with code %s before it was ready:\n%s'
-                                     % (self.process.returncode, self.log_tail()))
+                raise SimulatorError('%s exited with code %s before it was ready:\n%s'
+                                     % (self.title, self.process.returncode, self.log_tail()))
             if time.monotonic() > deadline:
                 self.stop()
-                raise SimulatorError('the Okta simulator printed no JSON line within %.0f s:\n%s' % (self.startup_timeout, self.log_tail()))
+                raise SimulatorError('%s printed no JSON line within %.0f s:\n%s' % (self.title, self.startup_timeout, self.log_tail()))
             time.sleep(0.1)
 
     def _read_info(self) -> dict:
@@ -95,7 +101,7 @@ class Simulator:
                 data = json.loads(line)
             except ValueError:
                 continue
-            if isinstance(data, dict) and all(data.get(key) for key in REQUIRED_KEYS):
+            if isinstance(data, dict) and all(data.get(key) for key in self.required_keys):
                 return data
         return {}
 

@@ -61,6 +61,15 @@ def okta(monkeypatch):
     org.close()
 
 
+@pytest.fixture
+def workato(okta, monkeypatch):
+    """A Workato workspace for the test (tests/unit/workato_inprocess.py), on the ``okta`` fixture's transport; it
+    tests the credentials it is given against that org."""
+    from ansible_collections.identity.okta.tests.unit.workato_inprocess import InProcessWorkato  # pylint: disable=import-outside-toplevel
+
+    return InProcessWorkato(okta).install(monkeypatch)
+
+
 @pytest.fixture(autouse=True)
 def _private_rate_limit_state(tmp_path_factory, monkeypatch):
     """Each test keeps the rate-limit state its clients share (plugins/module_utils/_okta_pacing.py) in a folder

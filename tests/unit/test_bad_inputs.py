@@ -61,7 +61,7 @@ def test_the_table_is_large_and_unique():
     assert len(CASES) >= 190
     assert set(case["module"] for case in CASES) == {
         "okta_app_integration", "okta_scopes", "okta_admin_role", "okta_key_pair", "okta_handoff",
-        "okta_connection_test"}
+        "okta_connection_test", "workato_connection"}
 
 
 def _fill(value, tmp):
@@ -153,7 +153,7 @@ def test_bad_input(case, okta, tmp_path):
     mark = okta.mark()
     args = _fill(case["args"], tmp)
     module = importlib.import_module("ansible_collections.identity.okta.plugins.modules.%s" % case["module"])
-    if case["module"] in ("okta_key_pair", "okta_handoff"):
+    if case["module"] in ("okta_key_pair", "okta_handoff", "workato_connection"):
         from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
         run = run_module(module, args)
     else:

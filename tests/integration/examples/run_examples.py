@@ -12,7 +12,9 @@ named ``... (needs seeded custom role)`` use are seeded, when its control URL is
 
 Connection (environment): ``OKTA_DOMAIN``, ``OKTA_API_TOKEN``, ``OKTA_CA_PATH`` (optional) and
 ``OKTA_SIM_CONTROL_URL`` (optional; without it nothing is reset, for example against a real org).
-The examples find their connection options in the same environment variables.
+The examples find their connection options in the same environment variables. The examples of the Workato modules
+(``workato_*``) run against a Workato simulator started for them (tests/workato_sim, which tests the credentials
+against the same Okta org), through ``WORKATO_API_TOKEN``, ``WORKATO_BASE_URL`` and ``WORKATO_CA_PATH``.
 
 Usage: run_examples.py [-v...] [--keep DIR] [--list] [MODULE ...]
 """
@@ -34,6 +36,10 @@ import urllib.request
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
+
+from okta_sim_process import SimulatorError  # noqa: E402  pylint: disable=wrong-import-position
+from workato_sim_process import WorkatoSimulator  # noqa: E402  pylint: disable=wrong-import-position
 MODULES_DIR = os.path.join(ROOT, 'plugins', 'modules')
 SKIP_MARKER = '(needs seeded custom role)'
 # What the marked examples need, seeded through the simulator's control API before each playbook.
@@ -133,6 +139,16 @@ def reset_simulator(control_url: str, token: str, ca_path: str | None, org_url: 
     for path, body in SEEDS:
         body = json.loads(json.dumps(body).replace('{org_url}', org_url))
         simulator_call(control_url, token, ca_path, path, body)
+
+
+def start_workato(env: dict, work_dir: str):
+    """A Workato simulator for the examples of the Workato modules, and the environment that reaches it."""
+    simulator = WorkatoSimulator(os.path.join(work_dir, 'workato-sim'), os.path.join(work_dir, 'workato-sim.log'),
+                                 okta_ca_bundle=env.get('OKTA_CA_PATH') or None)
+    info = simulator.start()
+    run_env = dict(env, WORKATO_API_TOKEN=info['api_token'], WORKATO_BASE_URL=info['base_url'],
+                   WORKATO_CA_PATH=info['ca_bundle'])
+    return simulator, run_env
 
 
 def collections_path() -> str:
@@ -244,15 +260,27 @@ def main() -> int:
             log('%s: %s' % (module, exc))
             results.append((module, 'failed', len(tasks)))
             continue
+        run_env = env
+        workato = None
+        if module.startswith('workato_'):
+            try:
+                workato, run_env = start_workato(env, work_dir)
+            except SimulatorError as exc:
+                log('%s: %s' % (module, exc))
+                results.append((module, 'failed', len(tasks)))
+                continue
         command = [ansible_playbook(), '-i', 'localhost,', path]
         if args.verbose:
             command.append('-' + 'v' * args.verbose)
         try:
-            code = subprocess.run(command, env=env, cwd=work_dir, stdin=subprocess.DEVNULL, timeout=args.timeout,
+            code = subprocess.run(command, env=run_env, cwd=work_dir, stdin=subprocess.DEVNULL, timeout=args.timeout,
                                   check=False).returncode
         except subprocess.TimeoutExpired:
             log('%s: timed out after %.0f s' % (module, args.timeout))
             code = None
+        finally:
+            if workato is not None:
+                workato.stop()
         results.append((module, 'passed' if code == 0 else 'failed', len(tasks)))
 
     if args.list:

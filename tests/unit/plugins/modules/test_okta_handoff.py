@@ -252,3 +252,13 @@ def test_no_warning_about_a_missing_secret_for_an_app_that_does_not_exist_yet(fo
     assert kind == "exit" and not result.get("warnings")
     kind, result = write(path, check_mode=True)
     assert kind == "exit" and "holds no client secret" in " ".join(result.get("warnings", []))
+
+
+def test_the_workato_record_of_the_file_is_kept_when_the_connection_is_rewritten(folder):
+    path = folder / "connection.json"
+    write(path, client_secret=SECRET)
+    record = {"connection_id": 5001, "salt": "00" * 16, "input_fingerprint": "ab" * 32}
+    path.write_text(json.dumps(dict(read(path), workato=record)))
+    kind, result = write(path, connection=dict(CONNECTION, scopes=["okta.logs.read"]))
+    assert kind == "exit" and result["changed"] is True
+    assert read(path)["workato"] == record and read(path)["scopes"] == ["okta.logs.read"]

@@ -1,0 +1,1 @@
+"""Offline simulator of Workato's connections API (tests only): see README.md."""
