@@ -44,18 +44,28 @@ def get_group(client, group_id):
     return None if group is ABSENT else group
 
 
+def _list_groups(client, expression, name):
+    """Groups matching a ``search`` or ``filter`` expression; when Okta refuses the expression (400), the groups
+    whose name starts with ``name`` (``q``, the lookup recorded traffic shows), for the caller to match exactly."""
+    try:
+        return call_list(client, "list_groups", query=dict(expression, limit=PAGE_SIZE))
+    except OktaApiError as exc:
+        if exc.status != 400:
+            raise
+    return call_list(client, "list_groups", query={"q": name, "limit": PAGE_SIZE})
+
+
 def find_groups_by_name(client, name):
     """Every group whose name is exactly ``name``."""
     escaped = name.replace("\\", "\\\\").replace('"', '\\"')
-    query = {"search": 'profile.name eq "%s"' % escaped, "limit": PAGE_SIZE}
-    return [g for g in call_list(client, "list_groups", query=query)
+    return [g for g in _list_groups(client, {"search": 'profile.name eq "%s"' % escaped}, name)
             if (g.get("profile") or {}).get("name") == name]
 
 
 def find_everyone_group(client):
     """The built-in Everyone group of the org."""
-    for group in call_list(client, "list_groups", query={"filter": 'type eq "BUILT_IN"', "limit": PAGE_SIZE}):
-        if (group.get("profile") or {}).get("name") == EVERYONE_GROUP_NAME:
+    for group in _list_groups(client, {"filter": 'type eq "BUILT_IN"'}, EVERYONE_GROUP_NAME):
+        if (group.get("profile") or {}).get("name") == EVERYONE_GROUP_NAME and group.get("type") in (None, "BUILT_IN"):
             return group
     raise OktaLookupError("The built-in Everyone group was not found in the org.")
 

@@ -68,6 +68,7 @@ def get_oidc_app(store, app_id):
 def require_super_admin_for_keys(store, req, app):
     """Once a service app has Okta API grants, only a super administrator may change its keys."""
     if app['grants'] and app['settings_oauth'].get('application_type') == 'service' \
+            and store.assumptions.get('key_change_role') != 'any_admin' \
             and not req.principal.is_super_admin(store):
         raise errors.forbidden()
 
@@ -591,7 +592,7 @@ def replace_app(store, req):
     app.update({k: parsed[k] for k in ('label', 'profile', 'accessibility', 'visibility', 'oauth', 'settings_oauth',
                                        'settings_extra')})
     app['keys'] = new_keys
-    if method not in SECRET_METHODS:
+    if method not in SECRET_METHODS and store.assumptions.get('pkjwt_secrets') != 'kept':
         # Okta deletes the client secrets of an app that moves to private_key_jwt (or none);
         # moving back issues a new one.
         app['secrets'] = []
@@ -684,7 +685,7 @@ def delete_key(store, req):
     app = get_oidc_app(store, req.params['appId'])
     key = _get_key(app, req.params['keyId'])
     require_super_admin_for_keys(store, req, app)
-    if key['status'] == 'ACTIVE':
+    if key['status'] == 'ACTIVE' and store.assumptions.get('delete_active_key') != 'allowed':
         raise _key_error("You can't delete an active JSON Web Key. Deactivate the key before deleting it.")
     app['keys'].remove(key)
     _touch(app)
@@ -713,7 +714,8 @@ def deactivate_key(store, req):
     if key['status'] == 'ACTIVE':
         others = [k for k in app['keys'] if k['status'] == 'ACTIVE' and k is not key]
         if not others and app['oauth']['token_endpoint_auth_method'] == 'private_key_jwt' \
-                and not app['settings_oauth'].get('jwks_uri'):
+                and not app['settings_oauth'].get('jwks_uri') \
+                and store.assumptions.get('deactivate_only_key') != 'allowed':
             raise _key_error("Can't deactivate the only active JSON Web Key when the value for "
                              '`token_endpoint_auth_method` is `private_key_jwt`.')
         key['status'] = 'INACTIVE'
@@ -861,8 +863,11 @@ def create_grant(store, req):
                                 % (issuer, req.org_url))
     if scope_id not in OKTA_SCOPES:
         raise errors.validation('scopeId', "scopeId: The scope '%s' isn't a valid Okta scope." % scope_id)
-    if any(grant['scopeId'] == scope_id and grant['status'] == 'ACTIVE' for grant in app['grants']):
-        raise errors.validation('scopeId', ALREADY_GRANTED % scope_id)
+    for grant in app['grants']:
+        if grant['scopeId'] == scope_id and grant['status'] == 'ACTIVE':
+            if store.assumptions.get('regrant') == 'idempotent':  # assumed other answer (switch, README)
+                return Response(200, render_grant(req, app, grant, embed=True))
+            raise errors.validation('scopeId', ALREADY_GRANTED % scope_id)
     created = iso()
     grant = {'id': new_id('oag'), 'status': 'ACTIVE', 'created': created, 'lastUpdated': created,
              'createdBy': req.principal.actor(), 'issuer': req.org_url, 'scopeId': scope_id}

@@ -87,7 +87,8 @@ def authorize(store, req, route):
             header = www_authenticate(req, principal.token_type, 'insufficient_scope',
                                       'The access token provided does not contain the required scopes.',
                                       scope=route.scopes[0], realm=req.org_url)
-            raise errors.insufficient_scope({'WWW-Authenticate': header})
+            raise errors.insufficient_scope({'WWW-Authenticate': header},
+                                            empty=store.assumptions.get('insufficient_scope_body') != 'error')
     if route.auth != 'admin':
         return principal
     for assignment in principal.role_assignments(store):

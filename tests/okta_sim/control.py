@@ -235,6 +235,26 @@ ASSUMPTIONS = {
     'put_answer_secret': ('shown', 'left_out'),
     # GET /credentials/jwks: a list of keys, or the list wrapped as {"jwks": {"keys": [...]}}
     'key_list': ('list', 'wrapped'),
+    # a PUT that moves an app to private_key_jwt (or none): its client secrets deleted, or kept
+    'pkjwt_secrets': ('deleted', 'kept'),
+    # DELETE of an ACTIVE key: refused (deactivate it first), or allowed
+    'delete_active_key': ('refused', 'allowed'),
+    # deactivating the only ACTIVE key of a private_key_jwt client: refused, or allowed
+    'deactivate_only_key': ('refused', 'allowed'),
+    # the keys of a service app with grants: changed by a super administrator only, or by any admin allowed apps
+    'key_change_role': ('super_admin', 'any_admin'),
+    # roles a user or client holds through a group: in its role list (assignmentType GROUP), or left out
+    'inherited_roles': ('listed', 'left_out'),
+    # GET /api/v1/groups?filter=...: answered, or refused (400 E0000031, as an unsupported expression)
+    'group_filter': ('answered', 'refused'),
+    # GET /api/v1/groups?search=...: answered, or refused (400 E0000031)
+    'group_search': ('answered', 'refused'),
+    # GET /api/v1/groups/{id} with a malformed id: 404 like an unknown id, or 400
+    'malformed_group_id': ('not_found', 'bad_request'),
+    # 403 insufficient_scope: an empty body (details in WWW-Authenticate), or an Okta error body as well
+    'insufficient_scope_body': ('empty', 'error'),
+    # granting a scope already granted: 400 E0000001 on scopeId, or 200 with the existing grant
+    'regrant': ('refused', 'idempotent'),
 }
 
 

@@ -142,12 +142,19 @@ def _user_roles(store, req):
     return user, store.user_roles.setdefault(user['id'], [])
 
 
+def _listed_inherited(store, **principal):
+    """Roles held through groups, as role lists show them (left out with the ``inherited_roles`` switch)."""
+    if store.assumptions.get('inherited_roles') == 'left_out':  # assumed other answer (switch, README)
+        return []
+    return store.inherited_roles(**principal)
+
+
 @route('GET', '/api/v1/users/{userId}/roles', **ROLES_READ)
 def list_user_roles(store, req):
     """listAssignedRolesForUser."""
     user, assignments = _user_roles(store, req)
     href = '%s/api/v1/users/%s' % (req.org_url, user['id'])
-    listed = assignments + store.inherited_roles(user_id=user['id'])
+    listed = assignments + _listed_inherited(store, user_id=user['id'])
     return Response(200, [render_role(store, req, a, href) for a in listed])
 
 
@@ -206,7 +213,7 @@ def _client(store, req):
 def list_client_roles(store, req):
     """listRolesForClient."""
     app, href = _client(store, req)
-    listed = app['roles'] + store.inherited_roles(client_id=app['client_id'])
+    listed = app['roles'] + _listed_inherited(store, client_id=app['client_id'])
     return Response(200, [render_role(store, req, a, href) for a in listed])
 
 
@@ -258,6 +265,9 @@ def list_groups(store, req):
     if query:
         groups = [g for g in groups if starts_with(g['profile']['name'], query)]
     expression = req.arg('search') or req.arg('filter')
+    for name in ('search', 'filter'):
+        if req.arg(name) and store.assumptions.get('group_' + name) == 'refused':  # assumed (switch, README)
+            raise errors.ApiError(400, 'E0000031', 'Invalid search criteria.', [name + ': not supported.'])
     if expression:
         match = re.fullmatch(r'\s*(type|id|profile\.name)\s+eq\s+"([^"]*)"\s*', expression)
         if not match:
@@ -277,6 +287,9 @@ def list_groups(store, req):
 def read_group(store, req):
     """getGroup."""
     group = store.groups.get(req.params['groupId'])
+    if group is None and store.assumptions.get('malformed_group_id') == 'bad_request' \
+            and not re.fullmatch(r'00g[0-9A-Za-z]{17}', req.params['groupId']):  # assumed (switch, README)
+        raise errors.validation('groupId', 'groupId: The group ID is malformed.')
     if group is None:
         raise errors.not_found('%s (UserGroup)' % req.params['groupId'])
     return Response(200, render_group(req, group))

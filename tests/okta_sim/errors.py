@@ -65,9 +65,11 @@ def invalid_token(headers=None):
     return ApiError(401, 'E0000011', 'Invalid token provided', headers=headers)
 
 
-def insufficient_scope(headers):
-    """403 for an access token without the operation's scope: empty body, details in WWW-Authenticate."""
-    return ApiError(403, 'E0000006', 'insufficient_scope', headers=headers, empty=True)
+def insufficient_scope(headers, empty=True):
+    """403 for an access token without the operation's scope: empty body, details in WWW-Authenticate (with
+    ``empty=False``, the assumed other answer: an Okta error body as well)."""
+    return ApiError(403, 'E0000006', 'insufficient_scope' if empty else
+                    'You do not have permission to perform the requested action', headers=headers, empty=empty)
 
 
 def invalid_paging():

@@ -68,6 +68,11 @@ UNDOCUMENTED_ERRORS = {
     # Recorded real traffic: a bad ``after`` cursor (E0000029 "Invalid paging request.") and a malformed
     # ``expand`` (E0000001 "Api validation failed: RequestParams") on the app list.
     ('listApplications', 400): ('E0000029', 'E0000001'),
+    # The simulator's assumption switches (tests/okta_sim/README.md): a group search or filter refused
+    # (group_search, group_filter: E0000031; an unsupported expression: E0000001) and a malformed group id
+    # answered 400 (malformed_group_id).
+    ('listGroups', 400): ('E0000031', 'E0000001'),
+    ('getGroup', 400): ('E0000001',),
 }
 DPOP_ERRORS = ('invalid_dpop_proof', 'use_dpop_nonce')
 BUILTIN_APP_NAMES = ('saasure', 'okta_enduser')
