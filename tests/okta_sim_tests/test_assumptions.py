@@ -136,3 +136,10 @@ def test_regrant(sim, answer):
     else:
         assert resp.status_code == 200 and resp.json()['id'] == first[0]['id']
     assert sim.admin.get('/api/v1/apps/%s/grants' % app['id']).json() == first
+
+
+def test_users_me_answers_the_api_tokens_owner(sim):
+    """Documented, not assumed: ``me`` stands for the user an API token belongs to (getUser in the description)."""
+    user, client = sim.user_token('owner@example.com', roles=['READ_ONLY_ADMIN'])
+    assert client.get('/api/v1/users/me').json()['id'] == user['id']
+    assert sim.admin.get('/api/v1/users/me').json()['id'] == sim.control('GET', '')['admin_user_id']
