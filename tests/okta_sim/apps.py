@@ -365,6 +365,7 @@ def _parse_app(body, existing=None):
     for name in PASSTHROUGH_SETTINGS:
         if client_in.get(name) is not None:
             settings_oauth[name] = copy.deepcopy(client_in[name])
+    settings_oauth.setdefault('participate_slo', False)  # present as false in real answers (reported)
     if settings_oauth['client_uri'] is None:
         del settings_oauth['client_uri']
     if 'refresh_token' in grant_types:
@@ -458,6 +459,8 @@ def render_app(store, req, app, with_secret=False):
         'notes': {},
     }
     settings.update(copy.deepcopy(app['settings_extra']))
+    if store.org_flavour == 'classic' and settings_oauth.get('application_type') == 'web':
+        settings_oauth.pop('consent_method', None)  # web apps of some classic orgs show none (reported)
     settings['oauthClient'] = settings_oauth
     settings['emOptInStatus'] = 'NONE'  # as recorded (test_applications_it cassettes)
     visibility = {'autoLaunch': False, 'autoSubmitToolbar': False, 'hide': {'iOS': True, 'web': True},

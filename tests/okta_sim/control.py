@@ -217,6 +217,10 @@ def write_settings(sim, req):
         if not isinstance(body['client_privileges'], bool):
             raise errors.validation('client_privileges', 'client_privileges: The value must be a boolean.')
         sim.store.client_privileges_setting = body['client_privileges']
+    if 'org_flavour' in body:
+        if body['org_flavour'] not in ('identity_engine', 'classic'):
+            raise errors.validation('org_flavour', "org_flavour: 'identity_engine' or 'classic'.")
+        sim.store.org_flavour = body['org_flavour']
     if 'assumptions' in body:
         wanted = body['assumptions']
         if not isinstance(wanted, dict) or any(ASSUMPTIONS.get(k) is None or v not in ASSUMPTIONS[k]
@@ -225,6 +229,7 @@ def write_settings(sim, req):
         sim.store.assumptions.update(wanted)
     return Response(200, {'app_quota': sim.store.app_quota,
                           'client_privileges': sim.store.client_privileges_setting,
+                          'org_flavour': sim.store.org_flavour,
                           'assumptions': dict(sim.store.assumptions)})
 
 

@@ -1,5 +1,7 @@
 """In-memory state of the simulated org, its seed and reset."""
 
+import base64
+import hashlib
 import itertools
 import threading
 import uuid
@@ -10,6 +12,19 @@ from .util import iso, new_id, now, random_token
 
 ADMIN_LOGIN = 'admin@okta-sim.example'
 API_TOKEN_LIFETIME = 30 * 24 * 3600
+
+
+# Real orgs give a standard role assignment an id fixed per role type and shared by every principal holding it
+# (reported: IFIFAX2BIRGUSTQ for APP_ADMIN); the other ids are the simulator's, made the same way for every org.
+STANDARD_ASSIGNMENT_IDS = {'APP_ADMIN': 'IFIFAX2BIRGUSTQ'}
+
+
+def standard_assignment_id(role_type):
+    """The assignment id of a standard role type: the same for every user, client and group holding it."""
+    if role_type not in STANDARD_ASSIGNMENT_IDS:
+        digest = base64.b32encode(hashlib.sha256(role_type.encode()).digest()).decode()
+        STANDARD_ASSIGNMENT_IDS[role_type] = 'IF' + digest[:13]
+    return STANDARD_ASSIGNMENT_IDS[role_type]
 
 
 class Store:
@@ -75,6 +90,8 @@ class Store:
             self.app_quota = self.startup_app_quota
             # Switches for behaviours no recording shows: the other answer real Okta might give (README).
             self.assumptions = {}
+            # 'identity_engine' or 'classic' (control API settings): how some answers differ between org kinds.
+            self.org_flavour = 'identity_engine'
             self.log_events = []
             self._seed()
 
@@ -240,7 +257,7 @@ class Store:
         """Append a role assignment record to ``assignments`` and return it."""
         created = iso()
         record = {
-            'id': new_id('irb' if role_type == 'CUSTOM' else 'ra1'),
+            'id': new_id('irb') if role_type == 'CUSTOM' else standard_assignment_id(role_type),
             'type': role_type,
             'status': 'ACTIVE',
             'created': created,
@@ -251,7 +268,8 @@ class Store:
             record['role'] = role_id
             record['resource-set'] = resource_set_id
         assignments.append(record)
-        self.next_seq(record['id'])
+        if role_type == 'CUSTOM':
+            self.next_seq(record['id'])
         return record
 
     def find_iam_role(self, ref):

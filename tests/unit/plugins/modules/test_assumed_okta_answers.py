@@ -178,3 +178,35 @@ def test_a_super_administrator_through_a_group_passes_the_caller_check_or_it_sto
     else:
         assert kind == "fail" and "need Super Administrator (SUPER_ADMIN)" in result["msg"]
         assert "Nothing was changed" in result["msg"] and okta.writes == []
+
+
+# ------------------------------------------------------------------ reported shape differences
+
+def test_a_web_app_of_a_classic_org_without_consent_method_shows_no_change(okta):
+    """Web apps of some classic orgs are read without consent_method: no diff is reported for it."""
+    okta._seed("PUT", "/__sim__/settings", {"org_flavour": "classic"})
+    args = dict(label="Conn web", application_type="web", redirect_uris=[CALLBACK])
+    app_id = ok(okta, **args)["app"]["id"]
+    assert "consent_method" not in okta.app(app_id)["settings"]["oauthClient"]
+    okta.clear_requests()
+    again = ok(okta, diff=True, **args)
+    assert again["changed"] is False and okta.writes == []
+    assert again["diff"]["before"] == again["diff"]["after"]
+    assert ok(okta, check_mode=True, **args)["changed"] is False
+
+
+def test_removing_a_role_shared_by_id_with_another_principal_removes_only_that_principals(okta):
+    """Standard role assignment ids are fixed per role type: the same id names the role of every principal."""
+    one, two = okta.add_app("Reporting one"), okta.add_app("Reporting two")
+    ids = [app["credentials"]["oauthClient"]["client_id"] for app in (one, two)]
+    user = okta.add_user("apps@example.com", roles=["APP_ADMIN"])
+    for client_id in ids:
+        okta.assign_role("APP_ADMIN", client_id=client_id)
+    assert len({a["id"] for a in okta.client_roles(ids[0]) + okta.client_roles(ids[1])}) == 1
+    result = ok(okta, okta_admin_role, app_id=one["id"], exclusive=True)
+    assert result["actions"] == ["assign READ_ONLY_ADMIN", "remove APP_ADMIN"]
+    assert sorted(a["type"] for a in okta.client_roles(ids[0])) == ["READ_ONLY_ADMIN"]
+    assert [a["type"] for a in okta.client_roles(ids[1])] == ["APP_ADMIN"]
+    assert [a["type"] for a in okta.user_roles(user["id"])] == ["APP_ADMIN"]
+    okta.clear_requests()
+    assert ok(okta, okta_admin_role, app_id=one["id"], exclusive=True)["changed"] is False and okta.writes == []
