@@ -129,8 +129,8 @@ def test_regrant(sim, answer):
     app = sim.create_app('service')
     sim.grant(app, 'okta.users.read')
     first = sim.admin.get('/api/v1/apps/%s/grants' % app['id']).json()
-    resp = sim.admin.post('/api/v1/apps/%s/grants' % app['id'], json={'issuer': sim.org_url,
-                                                                       'scopeId': 'okta.users.read'})
+    body = {'issuer': sim.org_url, 'scopeId': 'okta.users.read'}
+    resp = sim.admin.post('/api/v1/apps/%s/grants' % app['id'], json=body)
     if answer == 'refused':
         assert resp.status_code == 400 and resp.json()['errorCode'] == 'E0000001'
     else:
