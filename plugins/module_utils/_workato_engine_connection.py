@@ -234,6 +234,15 @@ class WorkatoConnectionEngine(OktaEngine):
         self.result["connection"] = self.shown(current)
         if current is None:
             return self.result
+        if self.params.get("handoff_path") and record.get("connection_id") != current["id"]:
+            # With a hand-off file, only the connection this collection recorded there is ours to delete.
+            recorded = record.get("connection_id")
+            self.module.warn(
+                "The Workato connection '%s' (id %s) was kept: the hand-off file %s records %s, so it is not the "
+                "connection this collection created for it. Delete it in Workato if it is no longer used." % (
+                    current.get("name"), current["id"], self.params["handoff_path"],
+                    "no Workato connection" if recorded is None else "connection %s" % recorded))
+            return self.result
         self.plan("delete connection %s" % current["id"])
         if self.diff_mode:
             self.result["diff"] = dict(before=self.shown(current), after={})

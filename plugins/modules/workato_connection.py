@@ -32,7 +32,11 @@ options:
     type: str
     required: true
   state:
-    description: V(present) creates or updates the connection, V(absent) deletes it.
+    description:
+      - V(present) creates or updates the connection, V(absent) deletes it.
+      - With O(handoff_path), V(absent) deletes the connection only when it is the one recorded in the hand-off file
+        (created or updated there by this module); a connection of the same name that the file does not record is
+        kept, with a warning.
     type: str
     choices: [present, absent]
     default: present

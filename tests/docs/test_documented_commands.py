@@ -156,9 +156,21 @@ def check_awx_controller(block: Block) -> None:
             )
 
 
+def check_workato_workspace(block: Block) -> None:
+    """The block needs a Workato workspace: it exports WORKATO_API_TOKEN and every command sets
+    okta_workato_connection=true (the same commands without it run offline elsewhere on the page)."""
+    assert 'WORKATO_API_TOKEN' in exported_names(block), '%s: no WORKATO_API_TOKEN exported' % block.where
+    for command in block.playbook_commands():
+        assert 'okta_workato_connection=true' in extra_vars(command), '%s: %r does not set okta_workato_connection=true, so it could run offline' % (
+            block.where,
+            command,
+        )
+
+
 # The reasons a block may give for not running offline, and how each is checked.
 MARK_REASONS = {
     'needs an AWX or Automation Controller': check_awx_controller,
+    'needs a Workato workspace': check_workato_workspace,
 }
 
 

@@ -86,3 +86,23 @@ def test_a_workato_failure_at_the_end_of_the_rotation_loses_no_key(tmp_path, okt
     assert run.returncode == 0, run.stdout[-3000:]
     [conn] = workato.control('GET', '/connections')
     assert conn['authorization_status'] == 'success' and conn['secret_writes'] == 2
+
+
+def test_remove_deletes_the_recorded_workato_connection_only(tmp_path, okta, workato):
+    assert _playbook('setup_connection', tmp_path, okta, workato).returncode == 0
+    [ours] = workato.control('GET', '/connections')
+    run = _playbook('remove_connection', tmp_path, okta, workato)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert workato.control('GET', '/connections') == []
+    assert [w['method'] for w in _writes(workato)][-1] == 'DELETE'
+    assert 'workato' not in json.loads((tmp_path / 'connection.json').read_text())
+    # Someone else's connection with the same name in the same folder: never deleted by the collection.
+    made = workato.api('POST', '/connections', json={'name': 'Okta (client credentials)', 'provider': 'okta',
+                                                     'folder_id': 1002, 'shell_connection': True})
+    assert made.status_code in (200, 201), made.text
+    writes = len(_writes(workato))
+    run = _playbook('remove_connection', tmp_path, okta, workato)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert [c['id'] for c in workato.control('GET', '/connections')] == [made.json()['id']] != [ours['id']]
+    assert len(_writes(workato)) == writes
+    assert 'was kept' in run.stdout + run.stderr

@@ -153,6 +153,27 @@ def test_absent_deletes_and_forgets_the_fingerprint(okta, workato, tmp_path):
     assert kind == "exit" and not result["changed"]
 
 
+def test_absent_with_a_handoff_file_keeps_a_connection_it_does_not_record(okta, workato, tmp_path):
+    handoff = tmp_path / "connection.json"
+    handoff.write_text(json.dumps({"client_id": "0oa-not-workato"}))
+    # A connection of the same name that the hand-off file does not record (someone else's).
+    assert _api_key(okta, workato, tmp_path, handoff_path=None)[0] == "exit"
+    [foreign] = workato.connections()
+    writes = len(workato.writes)
+    kind, result = _run(workato, name="Okta (API key)", folder_id=FOLDER, state="absent", handoff_path=str(handoff))
+    assert kind == "exit" and not result["changed"] and result["actions"] == []
+    assert "was kept" in " ".join(result["warnings"]) and "no Workato connection" in " ".join(result["warnings"])
+    assert [c["id"] for c in workato.connections()] == [foreign["id"]] and len(workato.writes) == writes
+    # The recorded connection was replaced by another one of the same name: that one is kept too.
+    assert _api_key(okta, workato, tmp_path, handoff_path=str(handoff), name="Okta (recorded)")[0] == "exit"
+    recorded = json.loads(handoff.read_text())["workato"]["connection_id"]
+    kind, result = _run(workato, name="Okta (API key)", folder_id=FOLDER, state="absent", handoff_path=str(handoff))
+    assert kind == "exit" and not result["changed"]
+    assert "records connection %s" % recorded in " ".join(result["warnings"])
+    assert foreign["id"] in [c["id"] for c in workato.connections()]
+    assert json.loads(handoff.read_text())["workato"]["connection_id"] == recorded
+
+
 def test_bad_inputs_fail_before_any_request(okta, workato, tmp_path):
     cases = [
         (dict(name="x", auth_type="api_key", okta_domain="acme-admin.okta.com", api_key="abcdefgh12"), "okta_domain"),
