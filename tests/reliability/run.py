@@ -41,8 +41,11 @@ import subprocess
 import sys
 import time
 
+import jwt
 import requests
 import yaml
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -116,6 +119,27 @@ class Org:
             time.sleep(max(0.2, int(resp.headers.get('X-Rate-Limit-Reset', '0')) - time.time()))
         return resp.status_code == 400 and resp.json().get('error') == 'invalid_grant'
 
+    def key_authenticates(self, client_id, key_path, kid, scope):
+        """Whether Okta's token endpoint issues a client credentials token to the client for a private_key_jwt
+        assertion signed with the private key in key_path (kid in its header)."""
+        with open(key_path, 'rb') as handle:
+            key = load_pem_private_key(handle.read(), password=None)
+        url = self.base + '/oauth2/v1/token'
+        while True:
+            now = int(time.time())
+            claims = {'iss': client_id, 'sub': client_id, 'aud': url, 'iat': now, 'exp': now + 300,
+                      'jti': os.urandom(16).hex()}
+            assertion = jwt.encode(claims, key, algorithm='ES256' if isinstance(key, ec.EllipticCurvePrivateKey)
+                                   else 'RS256', headers={'kid': kid})
+            form = {'grant_type': 'client_credentials', 'scope': scope, 'client_assertion': assertion,
+                    'client_assertion_type': 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'}
+            resp = requests.post(url, data=form, verify=self.info['ca_bundle'], timeout=60,
+                                 headers={'Accept': 'application/json'})
+            if resp.status_code != 429:
+                break
+            time.sleep(max(0.2, int(resp.headers.get('X-Rate-Limit-Reset', '0')) - time.time()))
+        return resp.status_code == 200 and bool(resp.json().get('access_token'))
+
     def env(self):
         return collection_env({**os.environ, 'OKTA_DOMAIN': self.info['okta_domain'],
                                'OKTA_API_TOKEN': self.info['api_token'], 'OKTA_CA_PATH': self.info['ca_bundle'],
@@ -123,9 +147,10 @@ class Org:
                                'ANSIBLE_HOST_KEY_CHECKING': 'False', 'ANSIBLE_RETRY_FILES_ENABLED': 'False'})
 
 
-def census(org, label, handoff_path=None, key_path=None):
+def census(org, label, handoff_path=None, key_path=None, check_key=False):
     """What the org holds for one connection label, and the problems found (duplicates, orphans, a hand-off
-    file that disagrees with Okta). ``state`` leaves out ids and secrets, to compare cells."""
+    file that disagrees with Okta; with ``check_key``, a key file that does not authenticate the client at the
+    token endpoint). ``state`` leaves out ids and secrets, to compare cells."""
     apps = [a for a in org.get('/api/v1/apps', q=label, limit=200) if a.get('label') == label]
     problems = []
     state = {'apps': len(apps)}
@@ -157,7 +182,9 @@ def census(org, label, handoff_path=None, key_path=None):
     state.update(status=app.get('status'), method=method,
                  keys=sorted(k.get('status') for k in keys), secrets=sorted(s.get('status') for s in secrets),
                  grants=sorted(grants), roles=sorted(roles), groups=sorted(groups),
-                 redirect_uris=sorted(app['settings']['oauthClient'].get('redirect_uris') or []))
+                 redirect_uris=sorted(app['settings']['oauthClient'].get('redirect_uris') or []),
+                 grant_types=sorted(app['settings']['oauthClient'].get('grant_types') or []),
+                 response_types=sorted(app['settings']['oauthClient'].get('response_types') or []))
     if handoff is None:
         problems.append('no hand-off file')
     else:
@@ -167,6 +194,9 @@ def census(org, label, handoff_path=None, key_path=None):
             active_kids = [k.get('kid') for k in keys if k.get('status') == 'ACTIVE']
             if handoff.get('key_id') not in active_kids:
                 problems.append('hand-off key_id %s is no active key of the app' % handoff.get('key_id'))
+            elif check_key and not (grants and key_path and os.path.exists(key_path) and org.key_authenticates(
+                    client_id, key_path, handoff['key_id'], grants[0])):
+                problems.append('the key file does not authenticate the client at the token endpoint')
             local = [p for p in (key_path, (key_path or '') + '.next') if p and os.path.exists(p)]
             if len(active_kids) > len(local):
                 problems.append('orphan key: %d active keys, %d local key files' % (len(active_kids), len(local)))
@@ -220,6 +250,11 @@ def cell_vars(work, name, role, label):
 
 # ------------------------------------------------------------------------------------------ the matrix
 
+def cell_title(cell):
+    """The role of a cell, and the kind of prepared app it adopts, if any."""
+    return cell['role'] + (' (%s)' % cell['kind']['name'] if cell['kind'] else '')
+
+
 def matrix_faults(table, full):
     """The fault rows of this run: cycled 5xx rows by default, every status separately with --full."""
     return [f for f in table['faults'] if (f.get('full') and full) or (not f.get('full') and not (full and f.get('cycle')))]
@@ -246,16 +281,24 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
         for fault_index, fault in enumerate(faults):
             name = '%s_f%02d' % (SHORT[role], fault_index)
             label = 'Reliability %s %02d' % (SHORT[role], fault_index)
-            cells.append(dict(name=name, role=role, role_index=role_index, fault=fault, label=label, steps={}))
+            cells.append(dict(name=name, role=role, role_index=role_index, fault=fault, label=label, steps={},
+                              kind=None))
+    for kind in table.get('prepared') or []:
+        role_index = ROLES.index(kind['role'])
+        for fault_index, fault in enumerate(faults):
+            cells.append(dict(name='%s_f%02d' % (kind['short'], fault_index), role=kind['role'], role_index=role_index,
+                              fault=fault, label='Reliability %s %02d' % (kind['short'], fault_index), steps={},
+                              kind=kind))
     org.control('POST', '/groups', {'name': 'Reliability admins'})
     problems, timings = [], []
     carried = dict((role, {}) for role in ROLES)  # the variables of earlier steps stay (the change is kept)
     for step_index, step in enumerate(table['steps']):
         if only_steps and step['name'] not in only_steps:
             break
+        cells_of_step = [c for c in cells if c['kind'] is None or step['name'] in c['kind']['steps']]
         for role in ROLES:
             carried[role].update((step.get('vars') or {}).get(role, {}))
-        for cell in cells:
+        for cell in cells_of_step:
             for action in (step.get('before') or {}).get(cell['role'], []):
                 for app in [a for a in org.get('/api/v1/apps', q=cell['label']) if a['label'] == cell['label']]:
                     if action == 'deactivate app':
@@ -265,20 +308,24 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
                                  {'type': action.split()[-1]})
                     else:
                         raise ValueError('unknown action before a step: %s' % action)
-        armed = [fault_spec(c['fault'], c['label'], step_index, c['role_index']) for c in cells]
+            if cell['kind'] and step_index == 0:
+                # The app that exists before the setup, made as someone would in the Admin Console.
+                org.post('/api/v1/apps', dict(cell['kind']['app'], label=cell['label']))
+        armed = [fault_spec(c['fault'], c['label'], step_index, c['role_index']) for c in cells_of_step]
         armed = [spec for spec in armed if spec]
         if armed:
             org.control('POST', '/faults', armed)
         log_start = len(org.control('GET', '/faults/log'))
         for phase in ('run', 'rerun'):
             hosts = {}
-            for cell in cells:
+            for cell in cells_of_step:
                 if phase == 'rerun' and cell['steps'][step['name']]['run']['ok'] and (
                         step.get('rerun_only_failed') or not (full or cell['fault']['spec'] is None)):
                     # A completed run is re-run by the cells without a fault (idempotence) and with --full.
                     continue
                 host_vars = cell_vars(work, cell['name'], cell['role'], cell['label'])
                 host_vars.update(carried[cell['role']])
+                host_vars.update((cell['kind'] or {}).get('vars') or {})
                 host_vars.update(cell_entry=step['entry'],
                                  cell_result=os.path.join(work, '%s-%s-%s.json' % (cell['name'], step['name'], phase)))
                 hosts[cell['name']] = host_vars
@@ -292,55 +339,66 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
                 met = org.control('GET', '/faults/log')[log_start:]
                 org.control('DELETE', '/faults')
                 time.sleep(4.5)  # let slow answers of the simulator finish before the re-run
-            for cell in cells:
+            for cell in cells_of_step:
                 result = hosts.get(cell['name']) and read_result(hosts[cell['name']]['cell_result'])
                 cell['steps'].setdefault(step['name'], {})[phase] = result
-        for cell in cells:
+        for cell in cells_of_step:
             record = cell['steps'][step['name']]
             record['met'] = sorted({e['operation'] for e in met if e['app'] == cell['label']})
             state, found = census(org, cell['label'], os.path.join(work, cell['name'] + '.json'),
-                                  os.path.join(work, cell['name'] + '.pem'))
+                                  os.path.join(work, cell['name'] + '.pem'), check_key=bool(cell['kind']))
             record['census'], record['problems'] = state, list(found)
+            for field, value in ((cell['kind'] or {}).get('expect') or {}).items():
+                if state.get(field) != value:
+                    record['problems'].append('%s is %s, expected %s' % (field, json.dumps(state.get(field)),
+                                                                        json.dumps(value)))
             first, again = record['run'], record.get('rerun')
             if not first['ok'] and not WHAT_TO_RUN.search(first.get('msg') or ''):
                 record['problems'].append('failed run without a message saying what to run: %s' % first.get('msg'))
             if again is not None and not again['ok']:
                 record['problems'].append('re-run failed: %s' % again.get('msg'))
-        for cell in cells:
+        for cell in cells_of_step:
             record = cell['steps'][step['name']]
-            baseline = next(c for c in cells if c['role'] == cell['role'] and c['fault']['spec'] is None)
+            baseline = next(c for c in cells_of_step if c['role'] == cell['role'] and c['kind'] is cell['kind']
+                            and c['fault']['spec'] is None)
             if record['census'] != baseline['steps'][step['name']]['census']:
                 record['problems'].append('census differs from the run without fault: %s vs %s' % (
                     json.dumps(record['census'], sort_keys=True),
                     json.dumps(baseline['steps'][step['name']]['census'], sort_keys=True)))
             for problem in record['problems']:
-                problems.append('%s / %s / %s: %s' % (cell['role'], cell['fault']['name'], step['name'], problem))
+                problems.append('%s / %s / %s: %s' % (cell_title(cell), cell['fault']['name'], step['name'], problem))
     return cells, problems, timings
 
 
 def write_table(table, cells, full):
-    """Markdown table: one row per write, one column per fault, each entry per role."""
+    """Markdown table: one row per write, one column per fault, each entry per role; then the rows of the cells
+    that adopt a prepared app (its writes, in the steps it runs)."""
     faults = [f for f in matrix_faults(table, full) if f['spec'] is not None]
     lines = ['| write | step | ' + ' | '.join(f['name'] for f in faults) + ' |',
              '| --- | --- | ' + ' | '.join(['---'] * len(faults)) + ' |']
     uncovered = []
-    for write in table['writes']:
+    rows = [(write, write['step'], write['step'], write['roles'], None) for write in table['writes']]
+    for kind in table.get('prepared') or []:
+        for step_name in kind['steps']:
+            rows += [(write, step_name, '%s (%s)' % (step_name, kind['name']), [kind['role']], kind)
+                     for write in table['writes'] if write['name'] in kind['writes']]
+    for write, step_name, step_title, roles, kind in rows:
         row = []
         for fault in faults:
             parts = []
-            for role in write['roles']:
-                cell = next(c for c in cells if c['role'] == role and c['fault'] is fault)
-                record = cell['steps'].get(write['step'], {})
+            for role in roles:
+                cell = next(c for c in cells if c['role'] == role and c['fault'] is fault and c['kind'] is kind)
+                record = cell['steps'].get(step_name, {})
                 if write['operation'] not in record.get('met', []):
                     parts.append('%s: not met' % SHORT[role])
-                    uncovered.append('%s / %s / %s' % (write['name'], fault['name'], role))
+                    uncovered.append('%s / %s / %s' % (write['name'], fault['name'], cell_title(cell)))
                     continue
                 verdict = 'done' if record['run']['ok'] else 'failed, re-run done'
                 if record['problems']:
                     verdict = 'PROBLEM'
                 parts.append('%s: %s' % (SHORT[role], verdict))
             row.append('<br>'.join(parts))
-        lines.append('| %s | %s | %s |' % (write['name'], write['step'], ' | '.join(row)))
+        lines.append('| %s | %s | %s |' % (write['name'], step_title, ' | '.join(row)))
     return lines, uncovered
 
 
@@ -496,7 +554,7 @@ def main(argv=None):
                 for cell in cells:
                     for step_name, record in cell['steps'].items():
                         print('%s / %s / %s: met %s, run %s, census %s' % (
-                            cell['role'], cell['fault']['name'], step_name, ', '.join(record.get('met') or []) or
+                            cell_title(cell), cell['fault']['name'], step_name, ', '.join(record.get('met') or []) or
                             'nothing', 'ok' if record['run']['ok'] else 'failed', json.dumps(record['census'])))
             else:
                 table_lines, uncovered = write_table(table, cells, args.full)
