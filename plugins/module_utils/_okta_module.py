@@ -325,6 +325,19 @@ class OktaModule(AnsibleModule):
                       "network path can read the credentials sent. For a private CA or a TLS-inspecting proxy, give "
                       "its CA bundle in ca_path instead.")
 
+    def log(self, msg, log_args=None):
+        """Log as AnsibleModule does, with NUL characters shown as ``\\0``.
+
+        Since ansible-core 2.21 a NUL in the logged invocation (a path option holding one, say) makes the
+        module fail at start-up with "Failed to log to syslog (embedded null character)", which names no
+        option; with the NUL shown as text the module starts and its own check refuses the option by name.
+        """
+        if isinstance(msg, str):
+            msg = msg.replace("\x00", "\\0")
+        elif isinstance(msg, bytes):
+            msg = msg.replace(b"\x00", b"\\0")
+        return super(OktaModule, self).log(msg, log_args=log_args)
+
     def run(self, engine_class, **base_result):
         """Run the engine and exit with its result, or fail with the error and the partial progress."""
         engine = None

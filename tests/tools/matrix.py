@@ -63,7 +63,7 @@ MINORS = {
     '2.21': '3.13',
 }
 # What a matrix environment holds besides ansible-core and requirements.txt: only what the checks need.
-TEST_PACKAGES = ('pytest>=8', 'pytest-xdist')
+TEST_PACKAGES = ('pytest>=8', 'pytest-xdist', 'hypothesis>=6.100')
 # The sanity tests run per minor: the ones whose verdict can change with ansible-core or the Python (the
 # module and documentation schemas, what modules may import, the syntax each Python accepts, meta/runtime.yml).
 # The full sanity run (pylint, pep8, yamllint, shellcheck... whose verdict does not) stays in `make sanity`.
