@@ -178,6 +178,7 @@ class HandoffEngine(OktaEngine):
             return []
         base = key[:-len(".next")] if key.endswith(".next") else key
         return [base, base + ".next"]
+
     @staticmethod
     def shown(handoff):
         """The hand-off as it may be shown: the secret masked."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: workato_connection
 short_description: Create or update the Okta connection in a Workato workspace through Workato's API
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Creates the Okta connection (provider C(okta)) named O(name) in a Workato workspace when none of that name exists
     in the folder, updates it otherwise, and reports Workato's own test of the credentials

@@ -350,8 +350,8 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
             record['census'], record['problems'] = state, list(found)
             for field, value in ((cell['kind'] or {}).get('expect') or {}).items():
                 if state.get(field) != value:
-                    record['problems'].append('%s is %s, expected %s' % (field, json.dumps(state.get(field)),
-                                                                        json.dumps(value)))
+                    record['problems'].append('%s is %s, expected %s'
+                                              % (field, json.dumps(state.get(field)), json.dumps(value)))
             first, again = record['run'], record.get('rerun')
             if not first['ok'] and not WHAT_TO_RUN.search(first.get('msg') or ''):
                 record['problems'].append('failed run without a message saying what to run: %s' % first.get('msg'))
