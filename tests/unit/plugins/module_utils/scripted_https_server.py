@@ -98,7 +98,12 @@ class ScriptedHttpsServer(object):
                 payload = b""
                 if answer.get("body") is not None:
                     payload = json.dumps(answer["body"]).encode("utf-8")
-                self.send_response(answer.get("status", 200))
+                if "Date" in (answer.get("headers") or {}):
+                    # The scripted Date replaces the server's own (an answer has one Date header).
+                    self.send_response_only(answer.get("status", 200))
+                    self.send_header("Server", self.version_string())
+                else:
+                    self.send_response(answer.get("status", 200))
                 for key, value in (answer.get("headers") or {}).items():
                     self.send_header(key, value)
                 if payload:

@@ -11,6 +11,7 @@ from email.utils import formatdate
 
 import jwt
 import pytest
+import requests
 from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_credentials as creds
@@ -227,6 +228,38 @@ def test_dpop_is_used_when_the_token_endpoint_demands_it(server, key_pem):
     assert resource_proof["ath"] == "ne8thlTHdZ6eFWvpG-Z3fsolJVQxcfcwtIQJOqpQy6k"
 
 
+def test_a_401_asking_for_a_dpop_nonce_is_retried_with_that_nonce(server, key_pem):
+    # The resource server, not the token endpoint, asks for a nonce (RFC 9449, section 9): the request is sent again
+    # with a proof that carries it, and the access token is kept.
+    kid = public_jwk(key_pem)["kid"]
+    tokens = []
+
+    def token(handler, raw):
+        if not handler.headers.get("DPoP"):
+            return dict(status=400, body={"error": "invalid_dpop_proof", "error_description": "The DPoP proof JWT header is missing."})
+        tokens.append(1)
+        return dict(status=200, body={"token_type": "DPoP", "expires_in": 3600, "access_token": "eyDpopToken", "scope": "okta.logs.read"})
+
+    proofs = []
+
+    def logs(handler, raw):
+        proofs.append(jwt.decode(handler.headers["DPoP"], options={"verify_signature": False}))
+        if proofs[-1].get("nonce") != "resource-nonce-1":
+            return dict(status=401, headers={"DPoP-Nonce": "resource-nonce-1", "WWW-Authenticate":
+                                             'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"'},
+                        body={"error": "use_dpop_nonce"})
+        return dict(status=200, body=[])
+
+    server.on("POST", "/oauth2/v1/token", token)
+    server.on("GET", "/api/v1/logs", logs)
+    client = oc.OktaClient(server.domain, client_id="0oaC", private_key=key_pem, private_key_id=kid,
+                           scopes=["okta.logs.read"], ca_path=server.cert_path, sleep=Sleeps())
+    assert client.get("/api/v1/logs") == []
+    assert [p.get("nonce") for p in proofs] == [None, "resource-nonce-1"]
+    assert proofs[0]["jti"] != proofs[1]["jti"] and len(tokens) == 1
+
+
+# ------------------------------------------------------------------ pagination
 # ------------------------------------------------------------------ pagination
 
 def test_pagination_follows_next_links_over_three_pages(server):
@@ -281,6 +314,55 @@ def test_429_waits_until_rate_limit_reset_then_succeeds(server):
     # the reset), waits for that same reset once more before the retry; with a real clock it has passed.
     assert len(sleeps) == 2 and 0 < sleeps[1] <= 7.2
     assert len([r for r in server.requests if r["path"] == "/api/v1/apps/0oa1"]) >= 2
+
+
+def test_a_429_wait_is_counted_on_oktas_clock_when_the_local_clock_is_ahead(server):
+    # The controller's clock runs an hour ahead of Okta's: by the local clock the reset has long passed, but Okta
+    # counts the window on its own clock (its Date header), and the retry must wait for it.
+    okta_now = time.time() - 3600
+    server.on("GET", "/api/v1/apps/0oa1",
+              okta_error(429, "E0000047", "API call exceeded rate limit due to too many requests.")
+              | {"headers": {"X-Rate-Limit-Limit": "100", "X-Rate-Limit-Remaining": "0",
+                             "X-Rate-Limit-Reset": str(int(okta_now) + 7), "Date": formatdate(okta_now, usegmt=True)}},
+              dict(status=200, body={"id": "0oa1"}))
+    sleeps = Sleeps()
+    assert make_client(server, sleeps).get("/api/v1/apps/0oa1") == {"id": "0oa1"}
+    assert len(sleeps) == 1 and 5.0 <= sleeps[0] <= 9.0
+
+
+@pytest.mark.parametrize("skew", [-3600, -45, 0, 45, 3600])
+def test_retry_after_seconds_counts_the_reset_on_the_servers_date_whatever_the_local_clock(skew):
+    okta_now = 1767225600  # the Date of the answer
+    headers = {"X-Rate-Limit-Reset": str(okta_now + 9), "Date": formatdate(okta_now, usegmt=True)}
+    assert oc.retry_after_seconds(headers, now=okta_now + skew, max_wait=60) == 9.0
+    # Without a Date, the local clock is all there is.
+    assert oc.retry_after_seconds({"X-Rate-Limit-Reset": str(okta_now + 9)}, now=okta_now + 5) == 4.0
+    # A Date that cannot be read counts as the local clock.
+    assert oc.retry_after_seconds(dict(headers, Date="not a date"), now=okta_now + 5) == 4.0
+
+
+def test_an_unexpected_error_of_the_http_library_never_shows_a_credential(server):
+    client = make_client(server)
+
+    def quoting_the_header(method, url, **kwargs):
+        raise requests.exceptions.InvalidHeader(
+            "Invalid leading whitespace, reserved character(s), or return character(s) in header value: 'SSWS %s\\r'"
+            % TOKEN)
+
+    client.session.request = quoting_the_header
+    with pytest.raises(errors.OktaConnectionError) as err:
+        client.get("/api/v1/apps")
+    assert err.value.kind == "request" and "(InvalidHeader)" in str(err.value)
+    assert "details withheld because they contain a credential" in str(err.value) and TOKEN[8:24] not in str(err.value)
+
+    def quoting_another_token(method, url, **kwargs):
+        raise ValueError("cannot encode the header Authorization: Bearer eyUnregisteredAccessToken0123456789")
+
+    client.session.request = quoting_another_token
+    with pytest.raises(errors.OktaConnectionError) as err:
+        client.get("/api/v1/apps")
+    assert "(ValueError): cannot encode the header Authorization: Bearer ********" in str(err.value)
+    assert "eyUnregistered" not in str(err.value)
 
 
 def test_a_429_makes_the_other_processes_of_the_controller_wait_for_its_reset(server):

@@ -208,6 +208,28 @@ def test_foreign_folder_is_not_shared(folder):
     assert len(clock.sleeps) == 1
 
 
+@pytest.mark.parametrize("owner, mode", [(None, 0o644), (None, 0o660), (12345, 0o600)])
+def test_a_state_file_others_can_open_or_own_is_left_alone_and_each_process_paces_alone(folder, owner, mode):
+    if owner is not None and os.geteuid() != 0:
+        pytest.skip("giving a file to another user needs root")
+    clock = Clock()
+    first = pacer(folder, clock)
+    with open(first.state_path, "w", encoding="ascii") as handle:
+        handle.write("{}")
+    os.chmod(first.state_path, mode)
+    if owner is not None:
+        os.chown(first.state_path, owner, -1)
+    first.after(first.before("GET", "/api/v1/apps"), headers(10, 0, 1010))
+    assert first.shared is False
+    with open(first.state_path, encoding="ascii") as handle:
+        assert handle.read() == "{}"                  # neither read as ours nor written
+    first.before("GET", "/api/v1/apps")               # paced on what this process learned alone
+    assert len(clock.sleeps) == 1 and 10.0 <= clock.sleeps[0] <= 10.2
+    other = pacer(folder, Clock())
+    other.before("GET", "/api/v1/apps")               # another process learned nothing from the file
+    assert other.shared is False and other.waited == 0
+
+
 def test_missing_folder_is_created_private(tmp_path):
     path = tmp_path / "a" / "b"
     assert pacing.Pacer(ORG, state_dir=str(path)).shared is True

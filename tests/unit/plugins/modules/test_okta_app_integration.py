@@ -353,6 +353,22 @@ def test_two_step_secret_rotation_keeps_the_old_secret_until_retired(okta, run):
     assert [s["client_secret"] for s in okta.secrets(app_id)] == [new]
 
 
+def test_retiring_without_a_secret_id_keeps_the_newest_active_secret(okta, run):
+    created = web_app(run)
+    app_id = created["app"]["id"]
+    old = created["client_secret"]
+    rotated = run(label="Conn web", rotate_client_secret=True)
+    new = rotated["client_secret"]
+    assert [s["status"] for s in okta.secrets(app_id)] == ["ACTIVE", "ACTIVE"]
+    # No current_client_secret_id: the secret kept is the newest active one, the one the rotation issued.
+    planned = run(label="Conn web", retire_client_secrets=True, check=True)
+    assert planned["actions"] == ["retire client secret %s" % okta.secrets(app_id)[0]["id"]]
+    retired = run(label="Conn web", retire_client_secrets=True)
+    assert retired["changed"] is True
+    assert [(s["client_secret"], s["status"]) for s in okta.secrets(app_id)] == [(new, "ACTIVE")]
+    assert old not in json.dumps(retired) and new not in json.dumps(retired)
+
+
 def test_secret_rotation_with_two_secrets_keeps_one_active(okta, run):
     created = web_app(run)
     app_id = created["app"]["id"]
@@ -390,6 +406,32 @@ def test_create_service_app_with_private_pem_masks_it(okta, run, private_pems):
     assert len(okta.keys(app_id)) == 1
 
 
+def test_pkcs1_and_sec1_private_keys_in_public_keys_send_their_public_parts_only(okta, run):
+    # Keys as older tools write them: PKCS#1 (BEGIN RSA PRIVATE KEY) and SEC1 (BEGIN EC PRIVATE KEY).
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    pems = [rsa_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                  serialization.NoEncryption()).decode(),
+            ec_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                                 serialization.NoEncryption()).decode()]
+    assert pems[0].startswith("-----BEGIN RSA PRIVATE KEY-----") and pems[1].startswith("-----BEGIN EC PRIVATE KEY-----")
+    minor = tuple(int(part) for part in ansible_core_version.split(".")[:2])
+    echo = dict(_ansible_inject_invocation=True) if minor >= (2, 21) else {}
+    result = run(label="Conn svc", application_type="service", public_keys=pems, **echo)
+    assert result["changed"] is True, result.get("msg")
+    kids = [rfc7638_thumbprint(rsa_key.public_key()), rfc7638_thumbprint(ec_key.public_key())]
+    assert sorted(k["kid"] for k in okta.keys(result["app"]["id"])) == sorted(kids)
+    body = [c for c in okta.requests if (c.method, c.path) == ("POST", "/api/v1/apps")][0].body
+    sent = body["settings"]["oauthClient"]["jwks"]["keys"]
+    assert [set(k) - {"kid", "use", "alg", "status"} for k in sent] == [{"kty", "n", "e"}, {"kty", "crv", "x", "y"}]
+    text = json.dumps(result) + json.dumps([c.body for c in okta.requests])
+    assert "PRIVATE KEY" not in text
+    assert not [line for pem in pems for line in pem.strip().splitlines()[1:-1] if line in text]
+    assert result["invocation"]["module_args"]["public_keys"] == ["VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"] * 2
+    again = run(label="Conn svc", public_keys=[public_pem(private_key_pem(rsa_key)), pems[1]])
+    assert again["changed"] is False
+
+
 def test_key_rotation_adds_before_removing(okta, run, private_pems):
     created = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
     app_id = created["app"]["id"]
@@ -420,6 +462,29 @@ def test_inactive_listed_key_is_activated(okta, run, private_pems):
     assert result["actions"] == ["activate key %s" % public_jwk(private_pems[1])["kid"]]
     assert all(k["status"] == "ACTIVE" for k in result["app"]["public_keys"])
     assert [k["status"] for k in okta.keys(app_id)] == ["ACTIVE", "ACTIVE"]
+
+
+def test_a_key_okta_added_as_inactive_is_activated(okta, run, private_pems, monkeypatch):
+    created = run(label="Conn svc", application_type="service", public_keys=[private_pems[0]])
+    app_id = created["app"]["id"]
+    real_add = engine.add_jwk
+
+    def added_inactive(client, app, jwk):
+        # Okta adds the key but as INACTIVE (its answer says so, and so does the org).
+        answer = real_add(client, app, jwk)
+        status, _body = okta.api("POST", "/api/v1/apps/%s/credentials/jwks/%s/lifecycle/deactivate" % (app, answer["id"]))
+        assert status == 200
+        return dict(answer, status="INACTIVE")
+
+    monkeypatch.setattr(engine, "add_jwk", added_inactive)
+    mark = okta.mark()
+    result = run(label="Conn svc", public_keys=[private_pems[0], private_pems[1]])
+    kid = public_jwk(private_pems[1])["kid"]
+    added = [k for k in okta.keys(app_id) if k["kid"] == kid][0]
+    assert result["changed"] is True and added["status"] == "ACTIVE"
+    assert [(c.method, c.path.rsplit("/credentials/jwks", 1)[-1]) for c in writes(okta, okta.since(mark))] == [
+        ("POST", ""), ("POST", "/%s/lifecycle/activate" % added["id"])]
+    assert {k["kid"]: k["status"] for k in result["app"]["public_keys"]}[kid] == "ACTIVE"
 
 
 def test_switch_web_app_to_private_key_jwt(okta, run, private_pems):

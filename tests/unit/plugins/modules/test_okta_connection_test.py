@@ -168,6 +168,21 @@ def test_dpop_required_is_reported_and_the_rest_still_checked(okta):
     assert reads and all(c.headers["Authorization"].startswith("DPoP ") and c.headers.get("DPoP") for c in reads)
 
 
+def test_a_read_answered_401_use_dpop_nonce_is_sent_again_with_that_nonce(okta):
+    service_app(okta, dpop_bound_access_tokens=True)
+    # The resource server asks for a nonce of its own (RFC 9449, section 9) on the first read of the System Log.
+    okta.fail("GET", "^%s$" % LOGS_PATH, 401, body={"error": "use_dpop_nonce"},
+              headers={"DPoP-Nonce": "resource-nonce-1",
+                       "WWW-Authenticate": 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce"'})
+    test = cc(okta)
+    assert check(test, "system_log")["ok"] and check(test, "token")["ok"]
+    reads = [c for c in okta.requests if c.path == LOGS_PATH]
+    proofs = [jwt.decode(c.headers["DPoP"], options={"verify_signature": False}) for c in reads]
+    assert [c.status for c in reads] == [401, 200]
+    assert proofs[1]["nonce"] == "resource-nonce-1" and proofs[0].get("nonce") != "resource-nonce-1"
+    assert proofs[0]["jti"] != proofs[1]["jti"]
+
+
 def test_missing_admin_role_with_scopes_granted(okta):
     service_app(okta, roles=[])
     test = cc(okta)

@@ -192,6 +192,37 @@ def test_module_name(resolved, expected):
     assert fork._module_fqn(resolved) == expected  # pylint: disable=protected-access
 
 
+@pytest.mark.skipif(fork.ansible_basic is None, reason='the fork runner cannot run on ansible-core %s' % MINOR)
+@pytest.mark.parametrize('become, become_plugin, path', [
+    (False, None, 'fork'),
+    (True, None, 'usual'),             # become: true on the task, the play or the command line
+    (False, object(), 'usual'),        # a become plugin already set on the connection
+])
+def test_a_task_with_become_runs_its_module_the_usual_way(monkeypatch, become, become_plugin, path):
+    # The fork would run the module as the controller's user: a task with become takes Ansible's usual path, which
+    # runs the module as the become user, and says why at -v.
+    from types import SimpleNamespace
+
+    taken, lines = [], []
+    monkeypatch.setattr(ActionBase, '_execute_module', lambda self, **kwargs: taken.append('usual') or {})
+    monkeypatch.setattr(fork.ForkedNormalAction, '_execute_in_fork', lambda self, *args, **kwargs: taken.append('fork') or {})
+    monkeypatch.setattr(fork.ForkedNormalAction, '_module_shebang', lambda self, task_vars: '#!' + sys.executable)
+    monkeypatch.setattr(fork.display, 'v', lines.append)
+    name = 'identity.okta.okta_key_pair'
+    found = SimpleNamespace(resolved=True, plugin_resolved_name='ansible_collections.identity.okta.plugins.modules.okta_key_pair')
+    runner = fork.ForkedNormalAction.__new__(fork.ForkedNormalAction)
+    runner.__dict__.update(
+        _task=SimpleNamespace(action=name, args={'path': '/tmp/k.pem'}, collections=[], async_val=0, delegate_to=None),
+        _connection=SimpleNamespace(transport='local', become=become_plugin),
+        _play_context=SimpleNamespace(become=become),
+        _shared_loader_obj=SimpleNamespace(module_loader=SimpleNamespace(find_plugin_with_context=lambda *a, **k: found)),
+        tested_version=MINOR)
+    runner._execute_module(module_name=name, module_args={'path': '/tmp/k.pem'}, task_vars={})  # pylint: disable=protected-access
+    assert taken == [path]
+    if path == 'usual':
+        assert lines == ['identity.okta: okta_key_pair runs the usual way: okta_fork_modules is true but the task uses become']
+
+
 def test_every_module_has_its_action_plugin():
     import ansible_collections.identity.okta as collection
 
