@@ -23,8 +23,11 @@ options:
         the user set, the variable or the environment variable.
       - V(okta_connection_label) is an app label, V(okta_scopes) Okta API scope names (a list, or text separated
         by spaces or commas), V(okta_allow_unknown_scopes) lets a well-formed scope name that Okta added later
-        pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_path),
-        V(okta_connection_output_file) and V(okta_ca_path) file paths, V(okta_private_key_size) an RSA key size.
+        pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_size) an RSA key size.
+      - V(okta_private_key_path), V(okta_connection_output_file), V(okta_ca_path) and V(okta_workato_ca_path) are
+        file paths, absolute or starting with C(~): a relative path is refused, because the tasks of a role run in
+        the folder of the playbook (inside the installed collection for identity.okta's playbooks), not in the
+        folder C(ansible-playbook) was started in.
       - Any other name is ignored.
     type: dict
     required: true
@@ -58,8 +61,8 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_errors import 
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import check_redirect_uri
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
 from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
+    check_absolute_path,
     check_label,
-    check_path,
     check_scope_names,
 )
 
@@ -95,9 +98,10 @@ CHECKS = dict(
     okta_connection_label=lambda value, variables: check_label(value, "okta_connection_label"),
     okta_scopes=_scopes,
     okta_extra_redirect_uris=_uris,
-    okta_private_key_path=lambda value, variables: check_path(value, "okta_private_key_path"),
-    okta_connection_output_file=lambda value, variables: check_path(value, "okta_connection_output_file"),
-    okta_ca_path=lambda value, variables: check_path(value, "okta_ca_path"),
+    okta_private_key_path=lambda value, variables: check_absolute_path(value, "okta_private_key_path"),
+    okta_connection_output_file=lambda value, variables: check_absolute_path(value, "okta_connection_output_file"),
+    okta_ca_path=lambda value, variables: check_absolute_path(value, "okta_ca_path"),
+    okta_workato_ca_path=lambda value, variables: check_absolute_path(value, "okta_workato_ca_path"),
     okta_private_key_size=_key_size,
 )
 

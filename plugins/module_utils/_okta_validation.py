@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import difflib
 import json
+import os
 import re
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
@@ -76,6 +77,21 @@ def check_path(value, option):
         raise OktaInputError("%s is too long for a file path (at most 240 bytes per name and 4000 in all)." % option,
                              option)
     return value
+
+
+def check_absolute_path(value, option):
+    """A file path given to a role: a path (see :func:`check_path`) that is absolute once ``~`` is expanded.
+
+    A relative path would be resolved against the folder of the role's playbook (for the collection's playbooks,
+    inside the installed collection), not against the folder ansible-playbook was started in.
+    """
+    if check_path(value, option) is None or os.path.isabs(os.path.expanduser(value)):
+        return value
+    raise OktaInputError("%s is a relative path ('%s'): the tasks of a role run in the folder of the playbook (inside "
+                         "the installed collection for identity.okta's playbooks), not in the folder ansible-playbook "
+                         "was started in, so it would be resolved there. Give an absolute path, or one that starts "
+                         "with ~ (for example ~/.okta/%s)." % (option, _shown(value), _shown(os.path.basename(value))),
+                         option)
 
 
 def check_label(value, option="label"):

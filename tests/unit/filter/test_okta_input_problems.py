@@ -38,6 +38,23 @@ def test_each_problem_names_the_variable(variables, start):
     assert len(problems) == 1 and problems[0].startswith(start), problems
 
 
+@pytest.mark.parametrize('name', ['okta_connection_output_file', 'okta_private_key_path', 'okta_ca_path',
+                                  'okta_workato_ca_path'])
+@pytest.mark.parametrize('path', ['conn.json', './conn.json', 'keys/conn.json', '../conn.json', '~conn.json/x'])
+def test_a_relative_path_is_refused_naming_the_variable(name, path):
+    problems = okta_input_problems({name: path})
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("%s is a relative path ('%s'): the tasks of a role run in the folder of the playbook"
+                                  % (name, path))
+    assert 'one that starts with ~ (for example ~/.okta/%s)' % path.rsplit('/', 1)[-1] in problems[0]
+
+
+@pytest.mark.parametrize('path', ['/var/lib/okta/conn.json', '~/.okta/conn.json', '~', '~root/conn.json'])
+def test_absolute_paths_and_paths_under_home_pass(path):
+    assert okta_input_problems(dict((name, path) for name in (
+        'okta_connection_output_file', 'okta_private_key_path', 'okta_ca_path', 'okta_workato_ca_path'))) == []
+
+
 def test_a_newer_scope_passes_when_allowed():
     assert okta_input_problems({'okta_scopes': ['okta.newThing.read'], 'okta_allow_unknown_scopes': True}) == []
 
