@@ -25,7 +25,7 @@ options:
         by spaces or commas), V(okta_allow_unknown_scopes) lets a well-formed scope name that Okta added later
         pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_size) an RSA key size.
       - V(okta_private_key_path), V(okta_connection_output_file), V(okta_ca_path) and V(okta_workato_ca_path) are
-        file paths, absolute or starting with C(~): a relative path is refused, because the tasks of a role run in
+        file paths, absolute or starting with C(~). A relative path is refused, because the tasks of a role run in
         the folder of the playbook (inside the installed collection for identity.okta's playbooks), not in the
         folder C(ansible-playbook) was started in.
       - Any other name is ignored.
