@@ -18,6 +18,9 @@ folder, for the others:
 * after the answer, its headers correct the count (the lower count of the same window wins: other
   clients of the org use the same bucket);
 * a state whose reset has passed is stale: the new window starts with the full limit;
+* resets are Okta's clock: an answer's ``Date`` tells how far this controller's clock is from Okta's, and
+  every comparison with a reset uses this controller's clock corrected by that skew (a controller whose
+  clock is behind would otherwise wait for a window that has already ended, one ahead would send early);
 * at most ``concurrency`` requests per org are in flight at a time, across the processes (one lock
   file per slot).
 
@@ -56,6 +59,8 @@ DEFAULT_CONCURRENCY = 10
 MAX_RESERVE = 90
 MAX_CONCURRENCY = 100
 STATE_DIR_ENV = "OKTA_RATE_LIMIT_STATE_DIR"
+# A difference between Okta's clock (an answer's Date) and this controller's under this many seconds is ignored.
+SKEW_IGNORED = 2.0
 # How long a window whose reset is not known yet (its first answer has not come) is waited for.
 PENDING_SECONDS = 5.0
 PENDING_POLL = 0.1
@@ -147,6 +152,18 @@ def rate_limit_headers(headers):
     return limit, max(0, remaining), reset
 
 
+def answer_date(headers):
+    """The ``Date`` of an answer in epoch seconds, or None when it has none that parses."""
+    value = _header(headers, "Date") if headers else None
+    if not value:
+        return None
+    try:
+        from email.utils import parsedate_to_datetime
+        return parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
 class State(object):
     """The learned buckets of one org: ``keys`` (request key -> bucket id) and ``buckets`` (id -> figures)."""
 
@@ -156,10 +173,24 @@ class State(object):
         self.buckets = dict(data.get("buckets") or {})
         self.next_id = int(data.get("next_id") or 1)
         self.probes = dict(data.get("probes") or {})
+        try:
+            self.skew = float(data.get("skew") or 0.0)
+        except (TypeError, ValueError):
+            self.skew = 0.0
 
     def dump(self):
         return {"version": STATE_VERSION, "keys": self.keys, "buckets": self.buckets, "next_id": self.next_id,
-                "probes": self.probes}
+                "probes": self.probes, "skew": self.skew}
+
+    def observe_date(self, server_now, local_now):
+        """Take in the ``Date`` of an answer: how far Okta's clock is ahead of this controller's (seconds).
+
+        Resets are Okta's epoch seconds, so every time compared with them is this controller's clock plus the
+        skew. ``Date`` has whole seconds: the middle of its second is taken, and a skew under
+        ``SKEW_IGNORED`` seconds is noise (0), so that the same reset reads the same for every process.
+        """
+        skew = server_now + 0.5 - local_now
+        self.skew = skew if abs(skew) >= SKEW_IGNORED else 0.0
 
     def bucket_of(self, key):
         bucket_id = self.keys.get(key)
@@ -356,7 +387,12 @@ class Pacer(object):
         polls = 0
         while True:
             now = self.clock()
-            wait = self._with_state(lambda state: state.forget_stale(now) or state.reserve(key, self.reserve, now))
+
+            def take(state):
+                okta_now = now + state.skew  # resets are Okta's clock
+                return state.forget_stale(okta_now) or state.reserve(key, self.reserve, okta_now)
+
+            wait = self._with_state(take)
             if wait <= 0 or waited_here >= MAX_TOTAL_WAIT:
                 break
             if wait > PENDING_POLL:
@@ -379,11 +415,18 @@ class Pacer(object):
         key, slot = ticket
         try:
             figures = rate_limit_headers(headers)
+            server_now = answer_date(headers)
             now = self.clock()
-            if figures is not None:
-                self._with_state(lambda state: state.learn(key, figures[0], figures[1], figures[2], now))
-            else:
-                self._with_state(lambda state: state.answered(key))
+
+            def take_in(state):
+                if server_now is not None:
+                    state.observe_date(server_now, now)
+                if figures is None:
+                    state.answered(key)
+                else:
+                    state.learn(key, figures[0], figures[1], figures[2], now + state.skew)
+
+            self._with_state(take_in)
         finally:
             if slot is not None:
                 os.close(slot)
