@@ -105,7 +105,9 @@ help:
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make fuzz         the fuzz test of every module's options (tests/unit/test_fuzz_inputs.py) with a random seed"
 	@echo "                  and FUZZ_EXAMPLES (default 2000) examples per module (make unit runs it briefly, fixed seed)"
-	@echo "make coverage     branch coverage of plugins/ by the unit suite (tests/output/coverage; report printed)"
+	@echo "make coverage     branch coverage of plugins/ by the unit and integration suites, every process measured"
+	@echo "                  (tests/output/coverage; figures printed), and docs/testing.md's list of the uncovered"
+	@echo "                  places checked; COVERAGE_SUITES=unit for the unit suite alone"
 	@echo "make venv         create or update .venv from the requirements files"
 	@echo "make venv-demo    create .venv with only what make demo needs (requirements-demo.txt)"
 	@echo "make clean        remove build and test output (keeps .venv); make distclean also removes .venv"
@@ -273,14 +275,21 @@ FUZZ_EXAMPLES ?= 2000
 fuzz: venv collection-link
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) python -m pytest -p no:cacheprovider tests/unit/test_fuzz_inputs.py $(PYTEST_ARGS)
 
-COVERAGE_DIR := tests/output/coverage
+# make coverage: branch coverage of plugins/ by COVERAGE_SUITES (unit and integration, every Python process they
+# start measured; tests/tools/coverage_suites.py), then docs/testing.md's list of what stays uncovered checked
+# against the data (tests/tools/coverage_report.py --check; only after a full run). COVERAGE_SUITES=unit
+# measures the unit suite alone; TARGETS and PYTEST_ARGS select as in make integration and make unit.
+COVERAGE_SUITES ?= unit integration
 
 coverage: venv collection-link
-	@mkdir -p $(COVERAGE_DIR)
-	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage run --branch --include='$(CURDIR)/plugins/*' \
-		-m pytest -p no:cacheprovider -q tests/unit $(PYTEST_ARGS)
-	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage report --include='$(CURDIR)/plugins/*' --skip-covered --sort=cover
-	COVERAGE_FILE=$(COVERAGE_DIR)/.coverage python -m coverage html --include='$(CURDIR)/plugins/*' -q -d $(COVERAGE_DIR)/html
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(suite_log) python tests/tools/coverage_suites.py --suites "$(COVERAGE_SUITES)" --jobs $(INTEGRATION_JOBS) \
+		--targets "$(TARGETS)" -- $(PYTEST_ARGS)
+	@if [ "$$(echo $(COVERAGE_SUITES))" = "unit integration" ] && [ -z "$(TARGETS)$(PYTEST_ARGS)" ]; then \
+		python tests/tools/coverage_report.py --check; \
+	else \
+		echo "coverage: a partial run (COVERAGE_SUITES, TARGETS or PYTEST_ARGS): the list of docs/testing.md is not checked"; \
+	fi
 
 # --- housekeeping ------------------------------------------------------------------------------
 
