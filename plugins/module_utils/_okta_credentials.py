@@ -51,7 +51,6 @@ MIN_RSA_BITS = 2048
 MAX_KEY_FILE_BYTES = 64 * 1024
 _PUBLIC_MEMBERS = {"RSA": ("kty", "n", "e"), "EC": ("kty", "crv", "x", "y")}
 _OPTIONAL_MEMBERS = ("kid", "use", "alg")
-PRIVATE_JWK_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "k", "oth")
 
 
 def check_crypto_libs():
@@ -65,23 +64,6 @@ def check_crypto_libs():
 def b64url(data):
     """Base64url without padding (RFC 7515)."""
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def is_private_input(value):
-    """Whether a key value (PEM text or JWK dictionary) holds private key material."""
-    if isinstance(value, str):
-        if "PRIVATE KEY-----" in value:
-            return True
-        text = value.strip()
-        if text.startswith("{"):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                # Not valid JSON, but it may still hold private members: treat it as private.
-                return any('"%s"' % member in text for member in PRIVATE_JWK_MEMBERS)
-        elif _looks_like_key_body(text):
-            return True
-    return isinstance(value, dict) and any(value.get(member) for member in PRIVATE_JWK_MEMBERS)
 
 
 def _looks_like_key_body(text):
