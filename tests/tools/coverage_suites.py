@@ -14,7 +14,10 @@ installed into the virtualenv (coverage's own ``.pth`` file, when its release in
 (``.../ansible_collections/identity/okta/plugins/...``) onto plugins/ of this tree (``[paths]``), and the
 report, the HTML pages and a JSON report are written to tests/output/coverage; the figures are printed.
 
-Usage: coverage_suites.py [--suites unit,integration] [--jobs N] [--targets "a b"] [-- PYTEST_ARGS...]
+``--keep`` adds a run to the data of the one before (for example ``--suites integration``, then ``--suites unit
+--keep``): the figures are then those of both, which holds only while plugins/ did not change in between.
+
+Usage: coverage_suites.py [--suites unit,integration] [--jobs N] [--targets "a b"] [--keep] [-- PYTEST_ARGS...]
 """
 
 from __future__ import annotations
@@ -80,9 +83,10 @@ def log(message: str) -> None:
     print('coverage: %s' % message, file=sys.stderr, flush=True)
 
 
-def prepare() -> dict[str, str]:
-    """Remove the data of an earlier run, write the start-up folder; return the environment of the suites."""
-    for path in glob.glob(DATA_FILE + '*'):
+def prepare(keep: bool = False) -> dict[str, str]:
+    """Remove the data of an earlier run (unless ``keep``), write the start-up folder; return the environment of
+    the suites."""
+    for path in [] if keep else glob.glob(DATA_FILE + '*'):
         os.remove(path)
     shutil.rmtree(os.path.join(OUTPUT, 'html'), ignore_errors=True)
     os.makedirs(STARTUP, exist_ok=True)
@@ -135,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
                         help='comma- or space-separated suites to measure, of %s (default: all)' % ', '.join(SUITES))
     parser.add_argument('--jobs', type=int, default=2, help='integration targets run at a time (default: %(default)s)')
     parser.add_argument('--targets', default='', help='integration targets to run (default: all)')
+    parser.add_argument('--keep', action='store_true',
+                        help='add to the data of an earlier run instead of starting again (the suites measured apart, '
+                             'with plugins/ unchanged in between)')
     parser.add_argument('pytest_args', nargs=argparse.REMAINDER, help='after --: passed on to pytest (unit)')
     args = parser.parse_args(argv)
     suites = [name for name in args.suites.replace(',', ' ').split() if name]
@@ -143,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error('unknown or no suites: %s (known: %s)' % (', '.join(unknown) or '-', ', '.join(SUITES)))
     pytest_args = [arg for arg in args.pytest_args if arg != '--']
 
-    env = prepare()
+    env = prepare(args.keep)
     failed = []
     for name, command in suite_commands(suites, args.jobs, shlex.split(args.targets), pytest_args):
         log('measuring %s: %s' % (name, shlex.join(command)))
@@ -156,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         os.remove(path)
     if empty:
         log('%d empty data file(s) of processes killed before they saved, left out' % len(empty))
-    subprocess.run(coverage_command('combine', '--quiet'), cwd=ROOT, check=True)
+    subprocess.run(coverage_command('combine', '--quiet', *(['--append'] if args.keep else [])), cwd=ROOT, check=True)
     subprocess.run(coverage_command('report', '--skip-covered', '--sort=cover'), cwd=ROOT, check=True)
     subprocess.run(coverage_command('html', '-q', '-d', os.path.join(OUTPUT, 'html')), cwd=ROOT, check=True)
     subprocess.run(coverage_command('json', '-q', '-o', JSON_REPORT), cwd=ROOT, check=True)
