@@ -124,3 +124,9 @@ def test_the_token_endpoint_asking_for_a_new_nonce_every_time_is_an_error(server
     with pytest.raises(errors.OktaError, match="kept asking for a new DPoP nonce"):
         client.token_request({"grant_type": "client_credentials"}, dpop=dpop)
     assert len(server.requests) == 2 and dpop.nonce == "another"
+
+
+def test_a_missing_requests_library_is_named(monkeypatch):
+    monkeypatch.setattr(oc, "REQUESTS_IMPORT_ERROR", "Traceback: No module named 'requests'")
+    with pytest.raises(errors.OktaInputError, match=r"The requests Python library is required \(pip install requests\)."):
+        oc.OktaClient(DOMAIN, api_token=TOKEN)

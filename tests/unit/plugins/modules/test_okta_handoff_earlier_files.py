@@ -7,6 +7,7 @@ hand-off that records no key file."""
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -62,3 +63,15 @@ def test_a_hand_off_that_records_no_key_file_is_removed_alone(folder):
     assert not path.exists() and key.exists()
     kind, result = run_module(okta_handoff, dict(path=str(path), state="absent", remove_recorded_files=True))
     assert kind == "exit" and result["changed"] is False
+
+
+def test_a_recorded_key_file_of_another_user_is_kept(folder):
+    key = folder / "conn.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----\n")
+    os.chown(str(key), 65534, 65534)
+    path = folder / "connection.json"
+    write(path, connection=dict(CC, private_key_path=str(key)))
+    kind, result = remove(path, auth_type="client_credentials", client_id=CC["client_id"])
+    assert kind == "exit" and result["removed"] == [str(path)]
+    assert result["kept"] == [dict(path=str(key), reason="owned by another user")]
+    assert key.exists()
