@@ -83,3 +83,10 @@ def test_retiring_the_secrets_of_an_app_that_authenticates_with_a_key_is_refused
     assert result["msg"].startswith("retire_client_secrets: the app authenticates with private_key_jwt and has no "
                                     "client secret.")
     assert okta.writes == []
+
+
+def test_the_everyone_group_named_and_asked_for_is_assigned_once(okta):
+    kind, result = run(okta, label="Conn web", application_type="web", redirect_uris=[CALLBACK],
+                       assign_groups=["Everyone"], assign_everyone=True)
+    assert kind == "exit", result
+    assert okta.group_assignments(result["app"]["id"]) == [okta.everyone_group_id]
