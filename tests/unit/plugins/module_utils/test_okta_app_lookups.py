@@ -68,5 +68,5 @@ def test_an_app_gone_while_its_state_is_awaited_is_absent_only_for_a_deactivatio
     assert status == 200
     status, _body = okta.api("DELETE", "/api/v1/apps/%s" % app["id"])
     assert status == 204
-    assert apps._app_in_state(client(okta), app["id"], "INACTIVE") is ABSENT
-    assert apps._app_in_state(client(okta), app["id"], "ACTIVE") is None
+    assert apps._app_in_state(client(okta), app["id"], "INACTIVE") is ABSENT  # pylint: disable=protected-access
+    assert apps._app_in_state(client(okta), app["id"], "ACTIVE") is None  # pylint: disable=protected-access

@@ -43,7 +43,7 @@ class FakeSession(requests.Session):
 def response(status, content, content_type="text/html"):
     answer = requests.Response()
     answer.status_code = status
-    answer._content = content.encode("utf-8")
+    answer._content = content.encode("utf-8")  # pylint: disable=protected-access
     answer.headers["Content-Type"] = content_type
     answer.url = "https://%s/api/v1/apps" % DOMAIN
     return answer

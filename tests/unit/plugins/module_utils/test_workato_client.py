@@ -18,7 +18,7 @@ TOKEN = "wk-secret-api-token-0123456789"
 def answer(status, content=b"", headers=None):
     response = requests.Response()
     response.status_code = status
-    response._content = content
+    response._content = content  # pylint: disable=protected-access
     response.headers.update(headers or {})
     return response
 
