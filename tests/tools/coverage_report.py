@@ -74,8 +74,16 @@ def runs(missing: list[int], statements: list[int]) -> list[tuple[int, int]]:
 
 
 def places(report: dict) -> list[Place]:
-    """Every uncovered place of a coverage JSON report, in file and line order."""
+    """Every uncovered place of a coverage JSON report, in file and line order; a Python file of plugins/ that no
+    measured process imported is one place (``never imported``)."""
     found = []
+    reported = set(os.path.normpath(name if not os.path.isabs(name) else os.path.relpath(name, ROOT))
+                   for name in report['files'])
+    for folder, _dirs, names in os.walk(os.path.join(ROOT, 'plugins')):
+        for name in sorted(names):
+            path = os.path.relpath(os.path.join(folder, name), ROOT)
+            if name.endswith('.py') and path not in reported:
+                found.append(Place(path, 'never imported', 1, []))
     for name in sorted(report['files']):
         data = report['files'][name]
         path = os.path.relpath(os.path.join(ROOT, name), ROOT) if not os.path.isabs(name) else os.path.relpath(name, ROOT)

@@ -80,3 +80,10 @@ def test_a_reason_follows_its_code_when_lines_move_and_is_dropped_when_the_code_
     assert report_tool.check(changed, report_tool.read_doc(doc)[3]) == [
         "plugins/mod.py:3->5 is listed with other code than `if x > 1:` (coverage_report.py --write)"]
     assert report_tool.write(changed, doc) == 1
+
+
+def test_a_plugin_file_no_process_imported_is_a_place(tree):
+    root, _doc = tree
+    (root / "plugins" / "unused.py").write_text("VALUE = 1\n")
+    found = report_tool.places(json_report([], [1, 2, 3, 4, 5, 6], []))
+    assert [(p.path, p.where) for p in found] == [("plugins/unused.py", "never imported")]
