@@ -52,11 +52,14 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, 'tests', 'tools'))
 
 from okta_sim_process import Simulator, ansible_tool, collection_env  # noqa: E402  pylint: disable=wrong-import-position
+from workato_sim_process import WorkatoSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+import workato_cells as wk  # noqa: E402  pylint: disable=wrong-import-position
 
 OUTPUT = os.path.join(ROOT, 'tests', 'output', 'reliability')
 DOC = os.path.join(ROOT, 'docs', 'reliability.md')
 ROLES = ('client_credentials', 'authorization_code')
-SHORT = {'client_credentials': 'cc', 'authorization_code': 'ac'}
+SHORT = {'client_credentials': 'cc', 'authorization_code': 'ac', 'api_key': 'ak'}
 CELL_TIMEOUT = 2          # seconds the modules wait for an answer; slow answers come later
 SMALL_PROFILE = {'apps': 10, 'app_delete': 50, 'grants_roles': 50, 'token': 150, 'other': 50}
 RATE_LIMIT_WINDOW = 3     # seconds: the small profile's limits, in short windows to keep the suite fast
@@ -70,8 +73,9 @@ WHAT_TO_RUN = re.compile(r'\b(run|Run)\b[^.]*\b(again|the same playbook|setup|ro
 class Org:
     """The simulator: its Okta API (as the seeded super admin) and its control API."""
 
-    def __init__(self, info):
+    def __init__(self, info, workato=None):
         self.info = info
+        self.workato = workato
         self.session = requests.Session()
         self.session.trust_env = False
         self.session.verify = info['ca_bundle']
@@ -141,7 +145,8 @@ class Org:
         return resp.status_code == 200 and bool(resp.json().get('access_token'))
 
     def env(self):
-        return collection_env({**os.environ, 'OKTA_DOMAIN': self.info['okta_domain'],
+        workato = {'WORKATO_API_TOKEN': self.workato.info['api_token']} if self.workato else {}
+        return collection_env({**os.environ, **workato, 'OKTA_DOMAIN': self.info['okta_domain'],
                                'OKTA_API_TOKEN': self.info['api_token'], 'OKTA_CA_PATH': self.info['ca_bundle'],
                                'ANSIBLE_NOCOLOR': '1', 'ANSIBLE_FORCE_COLOR': '0',
                                'ANSIBLE_HOST_KEY_CHECKING': 'False', 'ANSIBLE_RETRY_FILES_ENABLED': 'False'})
@@ -251,7 +256,7 @@ def cell_vars(work, name, role, label):
 # ------------------------------------------------------------------------------------------ the matrix
 
 def cell_title(cell):
-    """The role of a cell, and the kind of prepared app it adopts, if any."""
+    """The role of a cell, and the kind of prepared app it adopts (or workato), if any."""
     return cell['role'] + (' (%s)' % cell['kind']['name'] if cell['kind'] else '')
 
 
@@ -270,7 +275,7 @@ def fault_spec(fault, label, step_index, role_index):
     return spec
 
 
-def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None):
+def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None):  # pylint: disable=too-many-locals,too-many-branches,too-many-statements
     """Run every cell through every step; returns (cells, problems, timings). ``only_faults`` (names; the cells
     without a fault, the baseline of the census, always run) and ``only_steps`` (names of the first steps to
     run) make a smaller run, to check one cell while working on it."""
@@ -289,6 +294,9 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
             cells.append(dict(name='%s_f%02d' % (kind['short'], fault_index), role=kind['role'], role_index=role_index,
                               fault=fault, label='Reliability %s %02d' % (kind['short'], fault_index), steps={},
                               kind=kind))
+    if org.workato is not None:
+        cells += wk.cells(table, full, only_faults)
+    workato = org.workato
     org.control('POST', '/groups', {'name': 'Reliability admins'})
     problems, timings = [], []
     carried = dict((role, {}) for role in ROLES)  # the variables of earlier steps stay (the change is kept)
@@ -308,24 +316,33 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
                                  {'type': action.split()[-1]})
                     else:
                         raise ValueError('unknown action before a step: %s' % action)
-            if cell['kind'] and step_index == 0:
+            if cell['kind'] and cell['kind'].get('app') and step_index == 0:
                 # The app that exists before the setup, made as someone would in the Admin Console.
                 org.post('/api/v1/apps', dict(cell['kind']['app'], label=cell['label']))
-        armed = [fault_spec(c['fault'], c['label'], step_index, c['role_index']) for c in cells_of_step]
+        armed = [fault_spec(c['fault'], c['label'], step_index, c['role_index']) for c in cells_of_step
+                 if not c['fault'].get('workato')]
         armed = [spec for spec in armed if spec]
         if armed:
             org.control('POST', '/faults', armed)
         log_start = len(org.control('GET', '/faults/log'))
+        workato_cells = [c for c in cells_of_step if c['fault'].get('workato')]
+        workato_armed = [wk.fault_spec(c['fault'], table, c, step['name'])[1] for c in workato_cells]
+        workato_armed = [spec for spec in workato_armed if spec]
+        if workato_armed:
+            workato.control('POST', '/faults', workato_armed)
         for phase in ('run', 'rerun'):
             hosts = {}
             for cell in cells_of_step:
                 if phase == 'rerun' and cell['steps'][step['name']]['run']['ok'] and (
-                        step.get('rerun_only_failed') or not (full or cell['fault']['spec'] is None)):
+                        step.get('rerun_only_failed') or not (full or wk.is_baseline(cell))):
                     # A completed run is re-run by the cells without a fault (idempotence) and with --full.
                     continue
                 host_vars = cell_vars(work, cell['name'], cell['role'], cell['label'])
-                host_vars.update(carried[cell['role']])
-                host_vars.update((cell['kind'] or {}).get('vars') or {})
+                if cell['fault'].get('workato'):
+                    host_vars.update(wk.host_vars(cell, workato.info, org.info['api_token']))
+                else:
+                    host_vars.update(carried[cell['role']])
+                    host_vars.update((cell['kind'] or {}).get('vars') or {})
                 host_vars.update(cell_entry=step['entry'],
                                  cell_result=os.path.join(work, '%s-%s-%s.json' % (cell['name'], step['name'], phase)))
                 hosts[cell['name']] = host_vars
@@ -338,7 +355,17 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
             if phase == 'run':
                 met = org.control('GET', '/faults/log')[log_start:]
                 org.control('DELETE', '/faults')
+                if workato_cells:
+                    workato_met = workato.control('GET', '/faults/log')
+                    workato.control('DELETE', '/faults')
                 time.sleep(4.5)  # let slow answers of the simulator finish before the re-run
+                for cell in workato_cells:
+                    if step['name'] == 'finish_rotation' and cell['role'] == 'authorization_code':
+                        # Workato's connection holds the new secret once rotate or this run sent it, and a person
+                        # connects it: only then may finish_rotation retire the previous secret.
+                        cell['steps'].setdefault(step['name'], {})['early_problems'] = wk.retired_before_workato_passed(
+                            org, workato, cell, os.path.join(work, cell['name'] + '.json'))
+                        wk.connect(workato, cell)
             for cell in cells_of_step:
                 result = hosts.get(cell['name']) and read_result(hosts[cell['name']]['cell_result'])
                 cell['steps'].setdefault(step['name'], {})[phase] = result
@@ -347,7 +374,13 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
             record['met'] = sorted({e['operation'] for e in met if e['app'] == cell['label']})
             state, found = census(org, cell['label'], os.path.join(work, cell['name'] + '.json'),
                                   os.path.join(work, cell['name'] + '.pem'), check_key=bool(cell['kind']))
-            record['census'], record['problems'] = state, list(found)
+            record['census'], record['problems'] = state, list(found) + record.pop('early_problems', [])
+            if cell['fault'].get('workato'):
+                record['workato_met'] = sorted({e['operation'] for e in workato_met if e['connection'] == cell['label']})
+                state, found = wk.census(workato, cell, os.path.join(work, cell['name'] + '.json'),
+                                         os.path.join(work, cell['name'] + '.pem'), org.info['api_token'])
+                record['census'].update(state)
+                record['problems'] += found
             for field, value in ((cell['kind'] or {}).get('expect') or {}).items():
                 if state.get(field) != value:
                     record['problems'].append('%s is %s, expected %s'
@@ -360,13 +393,21 @@ def run_matrix(org, table, full, forks, work, only_faults=None, only_steps=None)
         for cell in cells_of_step:
             record = cell['steps'][step['name']]
             baseline = next(c for c in cells_of_step if c['role'] == cell['role'] and c['kind'] is cell['kind']
-                            and c['fault']['spec'] is None)
+                            and wk.is_baseline(c))
             if record['census'] != baseline['steps'][step['name']]['census']:
                 record['problems'].append('census differs from the run without fault: %s vs %s' % (
                     json.dumps(record['census'], sort_keys=True),
                     json.dumps(baseline['steps'][step['name']]['census'], sort_keys=True)))
             for problem in record['problems']:
                 problems.append('%s / %s / %s: %s' % (cell_title(cell), cell['fault']['name'], step['name'], problem))
+        if workato_cells:
+            logs = [os.path.join(OUTPUT, 'matrix-%s-%s.log' % (step['name'], phase)) for phase in ('run', 'rerun')]
+            secrets = [('the Workato API token', workato.info['api_token']), ('the API key', org.info['api_token'])]
+            for cell in workato_cells:
+                secrets += wk.cell_secrets(cell, work)
+            problems += ['%s: %s' % (step['name'], p) for p in
+                         wk.secret_problems(logs, secrets)
+                         + wk.workspace_problems(workato, {c['label'] for c in cells if c['fault'].get('workato')})]
     return cells, problems, timings
 
 
@@ -542,8 +583,10 @@ def main(argv=None):
     os.makedirs(work, mode=0o700)
     started = time.monotonic()
     problems, timings, figures, table_lines, uncovered = [], [], {}, [], []
-    with Simulator(os.path.join(OUTPUT, 'sim'), os.path.join(OUTPUT, 'simulator.log')) as sim:
-        org = Org(sim.info)
+    with Simulator(os.path.join(OUTPUT, 'sim'), os.path.join(OUTPUT, 'simulator.log')) as sim, \
+            WorkatoSimulator(os.path.join(OUTPUT, 'workato-sim'), os.path.join(OUTPUT, 'workato-simulator.log'),
+                             okta_ca_bundle=sim.info['ca_bundle']) as workato:
+        org = Org(sim.info, workato)
         if args.only in (None, 'matrix'):
             steps = [step['name'] for step in table['steps'][:args.steps]] if args.steps else None
             cells, found, spent = run_matrix(org, table, args.full, args.forks, os.path.join(work),
@@ -557,7 +600,12 @@ def main(argv=None):
                             cell_title(cell), cell['fault']['name'], step_name, ', '.join(record.get('met') or []) or
                             'nothing', 'ok' if record['run']['ok'] else 'failed', json.dumps(record['census'])))
             else:
-                table_lines, uncovered = write_table(table, cells, args.full)
+                table_lines, uncovered = write_table(table, [c for c in cells if not c['fault'].get('workato')],
+                                                     args.full)
+                workato_lines, workato_uncovered = wk.write_table(table, [c for c in cells if c['fault'].get('workato')],
+                                                                  args.full)
+                table_lines += [''] + workato_lines
+                uncovered += workato_uncovered
                 print('\n'.join(table_lines))
             with open(os.path.join(OUTPUT, 'matrix.json'), 'w', encoding='utf-8') as handle:
                 json.dump(cells, handle, indent=1, default=str)

@@ -81,6 +81,6 @@ class InProcessWorkato(object):
         return answer.body
 
     def fault(self, **spec):
-        from ansible_collections.identity.okta.tests.workato_sim.core import Fault  # pylint: disable=import-outside-toplevel
+        from ansible_collections.identity.okta.tests.workato_sim.faults import Fault  # pylint: disable=import-outside-toplevel
 
         self.sim.faults.append(Fault(spec))

@@ -3,8 +3,10 @@
 import hmac
 import json
 import re
+from urllib.parse import parse_qsl
 
-from .core import SECRET_INPUTS, Answer, Fault, digest
+from .core import SECRET_INPUTS, Answer, digest
+from .faults import Fault
 
 
 def _connection_state(sim, record):
@@ -53,8 +55,12 @@ def handle(sim, method, path, query, headers, body):
         if (method, route) == ('GET', '/faults/log'):
             return Answer(200, list(sim.fault_log))
         if (method, route) == ('DELETE', '/faults'):
-            sim.faults = []
-            sim.fault_log = []
+            tag = dict(parse_qsl(query or '')).get('tag')
+            if tag is None:
+                sim.faults = []
+                sim.fault_log = []
+            else:
+                sim.faults = [f for f in sim.faults if f.tag != tag]
             return Answer(204)
         if (method, route) == ('PUT', '/rate-limits'):
             sim.rate_limits = bool(data.get('enabled', True))

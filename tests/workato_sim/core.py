@@ -17,6 +17,7 @@ import time
 from urllib.parse import parse_qsl
 
 from . import okta_check
+from .faults import operation_of
 
 # Inputs that are write-only: kept, tested, never answered (and masked in the logs).
 SECRET_INPUTS = ('api_key', 'client_secret', 'private_key')
@@ -63,41 +64,6 @@ def digest(value):
     return hashlib.sha256(str(value).encode('utf-8')).hexdigest()[:16]
 
 
-class Fault:
-    """One armed fault (see README.md, "Faults")."""
-
-    _ids = iter(range(1, 1 << 30))
-
-    def __init__(self, spec):
-        self.id = next(self._ids)
-        self.method = str(spec.get('method', '*')).upper()
-        self.path = re.compile(spec.get('path', '.*'))
-        self.count = int(spec.get('count', 1))
-        self.status = spec.get('status')
-        self.body = spec.get('body')
-        self.headers = dict(spec.get('headers') or {})
-        self.drop = bool(spec.get('drop'))
-        self.lost = bool(spec.get('lost'))
-        self.hits = 0
-        if self.status is None and not self.drop and not self.lost:
-            raise ValueError('a fault needs status, drop or lost')
-
-    @property
-    def kind(self):
-        return 'drop' if self.drop else 'lost' if self.lost else 'status'
-
-    def matches(self, method, path):
-        if self.method == 'WRITE':
-            ok = method != 'GET'
-        else:
-            ok = self.method in ('*', method)
-        return ok and bool(self.path.search(path))
-
-    def describe(self):
-        return {'id': self.id, 'kind': self.kind, 'method': self.method, 'path': self.path.pattern,
-                'count': self.count, 'hits': self.hits, 'status': self.status}
-
-
 class WorkatoSim:
     """State of one workspace; ``okta_verify`` is the CA bundle (or True) used to reach the Okta org."""
 
@@ -137,11 +103,14 @@ class WorkatoSim:
             entry = {'seq': seq, 'method': method, 'path': path, 'query': query, 'status': None, 'fault': None,
                      'attempted_write': method != 'GET', 'write': False}
             self.requests.append(entry)
-            fault = self._take_fault(method, path)
+            connection = self._connection_of(path, body)
+            fault = self._take_fault(method, path, connection)
             if fault is not None:
                 entry['fault'] = fault.id
-                self.fault_log.append({'fault': fault.id, 'kind': fault.kind, 'seq': seq, 'method': method,
-                                       'path': path})
+                self.fault_log.append({'fault': fault.id, 'kind': fault.kind, 'tag': fault.tag, 'seq': seq,
+                                       'method': method, 'path': path, 'operation': operation_of(method, path),
+                                       'connection': connection[1], 'connection_id': connection[0],
+                                       'status': fault.status})
             if fault is not None and fault.drop:
                 entry['status'] = 0
                 self._log_exchange(method, path, query, headers, body, None, fault)
@@ -159,15 +128,27 @@ class WorkatoSim:
                 return DROP
             return answer
 
-    def _take_fault(self, method, path):
+    def _take_fault(self, method, path, connection):
         for fault in self.faults:
-            if fault.matches(method, path):
-                fault.hits += 1
-                fault.count -= 1
-                if fault.count <= 0:
+            if fault.take(method, path, connection):
+                if fault.spent():
                     self.faults.remove(fault)
                 return fault
         return None
+
+    def _connection_of(self, path, body):
+        """The connection a request concerns, ``(id, name)``: the one named by the id in the path, or the name in
+        the body of a create (either may be None)."""
+        match = re.match(r'^/api/connections/(\d+)', path)
+        if match:
+            record = self.connections.get(int(match.group(1)))
+            return int(match.group(1)), record['name'] if record else None
+        try:
+            data = json.loads(body.decode('utf-8')) if body else {}
+        except (ValueError, UnicodeDecodeError):
+            data = {}
+        name = data.get('name') if isinstance(data, dict) else None
+        return None, name if isinstance(name, str) else None
 
     def _limited(self, token, bucket):
         """A 429 answer when this request goes over its bucket, else None."""

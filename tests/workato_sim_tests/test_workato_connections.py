@@ -131,3 +131,40 @@ def test_faults_lost_answer_429_and_5xx(workato, okta):
     log = workato.control('GET', '/requests')
     assert [(r['method'], r['status']) for r in log] == [('POST', 0), ('POST', 503), ('GET', 429)]
     assert [f['kind'] for f in workato.control('GET', '/faults/log')] == ['lost', 'status', 'status']
+
+
+def test_faults_scoped_to_a_connection_each_operation_and_the_nth_request(workato, okta):
+    """As in the Okta simulator: a fault for one connection (by name, or by id) meets only its requests, once per
+    operation with each_operation, and skip lets the first matching requests through."""
+    token = okta.api_token()[0]
+    workato.control('PUT', '/rate-limits', {'enabled': False}, expect=200)
+    workato.control('POST', '/faults', {'method': 'WRITE', 'connection': 'mine', 'status': 429, 'retry_after': 3,
+                                        'each_operation': True, 'tag': 'mine'}, expect=201)
+    other = _create(workato, okta, token, name='other')
+    assert other.status_code == 200                                     # not the fault's connection
+    first = _create(workato, okta, token, name='mine')
+    assert first.status_code == 429 and first.headers['Retry-After'] == '3'
+    mine = _create(workato, okta, token, name='mine').json()            # the create met its fault once
+    assert workato.api('PUT', '/connections/%s' % other.json()['id'], json={'input': {}}).status_code == 200
+    assert workato.api('PUT', '/connections/%s' % mine['id'], json={'input': {}}).status_code == 429
+    assert workato.api('PUT', '/connections/%s' % mine['id'], json={'input': {}}).status_code == 200
+    assert workato.api('DELETE', '/connections/%s' % mine['id']).status_code == 429
+    log = workato.control('GET', '/faults/log')
+    assert [(e['operation'], e['connection'], e['tag'], e['status']) for e in log] == [
+        ('POST /api/connections', 'mine', 'mine', 429), ('PUT /api/connections/*', 'mine', 'mine', 429),
+        ('DELETE /api/connections/*', 'mine', 'mine', 429)]
+    workato.control('DELETE', '/faults?tag=mine', expect=204)
+    assert workato.control('GET', '/faults') == [] and len(workato.control('GET', '/faults/log')) == 3
+    # By id, on the second matching request only (skip one), lost: handled, the answer never arrives.
+    workato.control('POST', '/faults', {'method': 'PUT', 'connection': other.json()['id'], 'skip': 1, 'lost': True},
+                    expect=201)
+    assert workato.api('PUT', '/connections/%s' % mine['id'], json={'input': {}}).status_code == 200
+    assert workato.api('PUT', '/connections/%s' % other.json()['id'], json={'input': {}}).status_code == 200
+    try:
+        workato.api('PUT', '/connections/%s' % other.json()['id'], json={'name': 'renamed'})
+        raise AssertionError('the answer was not lost')
+    except Exception as exc:  # pylint: disable=broad-except
+        assert 'Connection' in type(exc).__name__ or 'Connection' in str(exc)
+    assert workato.state(other.json()['id'])['name'] == 'renamed'      # handled before the answer was lost
+    assert workato.control('GET', '/faults') == []
+    workato.control('POST', '/faults', {'method': 'PUT', 'status': 500, 'retry_after': 1}, expect=400)

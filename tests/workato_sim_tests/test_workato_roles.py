@@ -106,3 +106,29 @@ def test_remove_deletes_the_recorded_workato_connection_only(tmp_path, okta, wor
     assert [c['id'] for c in workato.control('GET', '/connections')] == [made.json()['id']] != [ours['id']]
     assert len(_writes(workato)) == writes
     assert 'was kept' in run.stdout + run.stderr
+
+
+def _active_secrets(okta, client_id):
+    [app] = [a for a in okta.call('GET', '/api/v1/apps', params={'limit': 200})
+             if a.get('credentials', {}).get('oauthClient', {}).get('client_id') == client_id]
+    return [s for s in okta.call('GET', '/api/v1/apps/%s/credentials/secrets' % app['id']) if s['status'] == 'ACTIVE']
+
+
+def test_finish_rotation_keeps_the_previous_client_secret_until_workato_is_connected_with_the_new_one(
+        tmp_path, okta, workato):
+    ac = dict(okta_auth_type='authorization_code', okta_connection_label='Workato Okta sign-in',
+              okta_workato_connection_name='Okta (authorization code)', okta_test_connection=False)
+    assert _playbook('setup_connection', tmp_path, okta, workato, ac).returncode == 0
+    assert _playbook('rotate_credentials', tmp_path, okta, workato, ac).returncode == 0
+    handoff = json.loads((tmp_path / 'connection.json').read_text())
+    [conn] = workato.control('GET', '/connections')
+    assert conn['shell_connection'] and conn['authorization_status'] is None   # the new secret, not connected yet
+    run = _playbook('finish_rotation', tmp_path, okta, workato, ac)
+    assert run.returncode != 0 and 'previous client secret was kept' in run.stdout, run.stdout[-3000:]
+    assert 'run finish_rotation again' in run.stdout
+    assert len(_active_secrets(okta, handoff['client_id'])) == 2
+    workato.control('POST', '/connections/%d/authorize' % conn['id'], expect=200)    # a person clicks Connect
+    run = _playbook('finish_rotation', tmp_path, okta, workato, ac)
+    assert run.returncode == 0, run.stdout[-3000:]
+    [secret] = _active_secrets(okta, handoff['client_id'])
+    assert secret['client_secret'] == handoff['client_secret']
