@@ -215,6 +215,8 @@ class OktaEngine(object):
     default_scopes = ()
     client_required = True
     uses_client = True
+    # The service whose words end a failure message ("Okta said: ...").
+    service = "Okta"
 
     def __init__(self, module, client):
         self.module = module
@@ -408,5 +410,5 @@ def failure_message(exc, engine, client):
         tail = "Nothing was changed."
     context = engine.context if engine is not None else None
     if context and not isinstance(exc, OktaPermissionError):
-        return "%s. %s Okta said: %s" % (context, tail, text)
+        return "%s. %s %s said: %s" % (context, tail, getattr(engine, "service", "Okta"), text)
     return "%s %s" % (text if text.endswith((".", ")")) else text + ".", tail)

@@ -120,6 +120,7 @@ def explain(auth_type, error):
 
 class WorkatoConnectionEngine(OktaEngine):
     uses_client = False
+    service = "Workato"
 
     def __init__(self, module, client):
         super(WorkatoConnectionEngine, self).__init__(module, client)
@@ -250,7 +251,15 @@ class WorkatoConnectionEngine(OktaEngine):
             self.result["changed"] = True
             return self.result
         self.context = "Could not delete the Workato connection %s" % current["id"]
-        self.workato.request("DELETE", "/connections/%s" % current["id"])
+        try:
+            self.workato.request("DELETE", "/connections/%s" % current["id"])
+        except OktaError as exc:
+            # The answer was lost: the connection is gone when the folder no longer lists it.
+            if not outcome_unknown(exc):
+                raise
+            still = self.find()
+            if still is not None and still.get("id") == current["id"]:
+                raise
         self.did("deleted the Workato connection %s" % current["id"])
         if record.get("connection_id") == current["id"]:
             self.save_record(earlier, None)

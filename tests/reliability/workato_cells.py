@@ -54,7 +54,7 @@ def columns(table, full):
 def fault_at(fault, table, step_name, role_index):
     """The fault row a cell meets at a step (a ``mix`` row picks one of its rows by step and role), or None."""
     if fault.get('mix'):
-        steps = table['workato']['steps']
+        steps = [step['name'] for step in table['steps']]
         name = fault['mix'][(steps.index(step_name) + role_index) % len(fault['mix'])]
         return next(f for f in table['workato']['faults'] if f['name'] == name)
     return fault if fault['spec'] is not None else None
@@ -70,7 +70,7 @@ def fault_spec(fault, table, cell, step_name):
         return None, None
     spec = dict(row['spec'])
     if row.get('cycle'):
-        steps = table['workato']['steps']
+        steps = [step['name'] for step in table['steps']]
         spec['status'] = row['cycle'][(steps.index(step_name) + cell['role_index']) % len(row['cycle'])]
     spec.update(method='WRITE', connection=cell['label'], each_operation=True, tag=cell['label'])
     return row, spec

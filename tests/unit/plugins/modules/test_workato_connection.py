@@ -203,6 +203,8 @@ def test_a_5xx_answer_to_a_write_is_never_sent_again_blindly(okta, workato, tmp_
     workato.fault(method="PUT", path="connections", status=503)
     kind, result = _api_key(okta, workato, tmp_path, token=other)
     assert kind == "fail" and "may or may not" in result["msg"]
+    assert "run the task again" in result["msg"] and "Workato said: Workato API PUT" in result["msg"]
+    assert "Okta said" not in result["msg"]
     assert result["workato_error"]["status"] == 503 and result["workato_error"]["outcome_unknown"] is True
     assert [w[0] for w in workato.writes] == ["POST", "PUT"]
     # The next run sends the key (nothing was recorded for it) and converges.
@@ -223,3 +225,19 @@ def test_a_redirect_is_never_followed_with_the_token(okta, workato, tmp_path):
     kind, result = _api_key(okta, workato, tmp_path)
     assert kind == "fail" and "redirect" in result["msg"] and "workato_base_url" in result["msg"]
     assert len(workato.sent) == 1
+
+
+def test_a_lost_answer_to_the_delete_is_read_back(okta, workato, tmp_path):
+    workato.sim.rate_limits = False       # each run is a new client: its first write does not wait for the last run's
+    assert _api_key(okta, workato, tmp_path)[0] == "exit"
+    handoff = str(tmp_path / "connection.json")
+    workato.fault(method="DELETE", path="connections", lost=True)
+    kind, result = _run(workato, name="Okta (API key)", folder_id=FOLDER, state="absent", handoff_path=handoff)
+    assert kind == "exit" and result["changed"], result.get("msg")
+    assert workato.connections() == [] and [w[0] for w in workato.writes] == ["POST", "DELETE"]
+    assert "workato" not in json.loads((tmp_path / "connection.json").read_text())
+    # A 5xx answered instead of deleting: the connection is still listed, so the run fails and says what to run.
+    assert _api_key(okta, workato, tmp_path)[0] == "exit"
+    workato.fault(method="DELETE", path="connections", status=502)
+    kind, result = _run(workato, name="Okta (API key)", folder_id=FOLDER, state="absent", handoff_path=handoff)
+    assert kind == "fail" and "run the task again" in result["msg"] and len(workato.connections()) == 1
