@@ -222,11 +222,15 @@ def summary(log):
 
 def machine():
     """Where and when a part was measured."""
+    # A copy of the tree made with `git archive` (so that the checkout can change during a long run) names its
+    # commit in BENCH_COMMIT.
+    commit = os.environ.get('BENCH_COMMIT', '')
     try:
-        commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True, text=True,
-                                check=False).stdout.strip()
+        commit = commit or subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=ROOT, capture_output=True,
+                                          text=True, check=False).stdout.strip()
     except OSError:
-        commit = '?'
+        pass
+    commit = commit or '?'
     return dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'),
                 host='%s %s, %d CPUs' % (platform.system(), platform.machine(), os.cpu_count() or 0),
                 python=CORE.python, ansible=CORE.version, requests=requests.__version__, commit=commit,
