@@ -79,10 +79,12 @@ def render(results, window_scale=0.25):
         for minor in minors:
             startup = results[minor].get('setup', {}).get('value', {}).get('startup')
             if startup:
+                ways = [('%.2f s the default way (a new Python process)' % startup['default'])
+                        if 'default' in startup else '', ('%.2f s in a fork of the worker' % startup['fork'])
+                        if 'fork' in startup else '']
                 out.append('ansible-core %s: a task running an identity.okta module that sends no request '
-                           '(okta_key_pair on an existing key) takes %.2f s the default way (a new Python process) '
-                           'and %.2f s in a fork of the worker: the start-up cost of one module task.'
-                           % (minor, startup['default'], startup['fork']))
+                           '(okta_key_pair on an existing key) takes %s: the start-up cost of one module task.'
+                           % (minor, ' and '.join(way for way in ways if way)))
                 out.append('')
     baselines = [(minor, results[minor]['baseline']['value']) for minor in minors if 'baseline' in results[minor]]
     if baselines:

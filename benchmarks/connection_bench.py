@@ -256,18 +256,17 @@ def empty_module_seconds(work, env, fork=True):
     return sum(times) / len(times) if times else float('nan')
 
 
-def part_a(work):
+def part_a(work, ways=('default', 'fork')):
     """A first setup and a no-op re-run of each type with the modules started the default way (a new Python
     process per module task), then the same runs in a fork of the worker (okta_fork_modules=true, the opt-in)."""
     rows = []
     startup = None
-    for auth, fork in [(auth, fork) for fork in (False, True) for auth in AUTH_TYPES]:
+    for auth, fork in [(auth, way == 'fork') for way in ways for auth in AUTH_TYPES]:
         sim = Sim(work)
         try:
             env = sim.env(work)
             if startup is None:
-                startup = {'fork': empty_module_seconds(work, env, True),
-                           'default': empty_module_seconds(work, env, False)}
+                startup = dict((way, empty_module_seconds(work, env, way == 'fork')) for way in ways)
             extra = {'okta_auth_type': auth, 'okta_connection_label': 'Benchmark %s' % auth,
                      'okta_private_key_path': os.path.join(work, '%s-%s.pem' % (auth, fork)),
                      'okta_connection_output_file': os.path.join(work, '%s-%s.json' % (auth, fork)),
@@ -385,6 +384,10 @@ def main(argv=None):
                        help='build or reuse .matrix/MINOR (tests/tools/matrix.py) and run the plays with it')
     parser.add_argument('--results', default=RESULTS, help='figures of every minor, merged (default %s)'
                         % os.path.relpath(RESULTS, ROOT))
+    parser.add_argument('--setup-ways', nargs='+', choices=('default', 'fork'), default=['default', 'fork'],
+                        help='how the modules of part a run: default path, in a fork, or both (the default)')
+    parser.add_argument('--render', action='store_true',
+                        help='measure nothing: write docs/benchmarks.md from the results file')
     parser.add_argument('--skip-setup', action='store_true', help='leave out part a')
     parser.add_argument('--skip-baseline', action='store_true', help='leave out part c')
     parser.add_argument('--no-write', action='store_true', help='print only; leave the results and the page alone')
@@ -395,6 +398,10 @@ def main(argv=None):
     if args.smoke:
         args.sizes, args.forks, args.window_scale, args.no_reserve_sizes = [10], 10, 0.05, []
         args.skip_setup = args.skip_baseline = args.no_write = True
+    if args.render:
+        bench_report.write_doc(DOC, bench_report.load(args.results), args.window_scale)
+        print('written to %s' % os.path.relpath(DOC, ROOT))
+        return 0
     if args.ansible_core_venv:
         CORE = Core(os.path.join(os.path.abspath(args.ansible_core_venv), 'bin'))
     elif args.ansible_core:
@@ -416,7 +423,7 @@ def main(argv=None):
     try:
         if not args.skip_setup:
             info = machine()
-            rows, startup = part_a(work)
+            rows, startup = part_a(work, args.setup_ways)
             publish('setup', {'rows': rows, 'startup': startup}, info)
         if not args.skip_baseline:
             info = machine()
