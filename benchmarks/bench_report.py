@@ -96,9 +96,10 @@ def render(results, window_scale=0.25):
                 minor, base['requests'], base['writes'], base['wall'], base['okta_seconds'], base['module_tasks'],
                 '%.0f' % base['cpu'] if 'cpu' in base else '?', _load(base)))
         out.append('')
-        out += ['| auth type | ansible-core | first setup, default path (s) | baseline / that | first setup, in a fork (s) '
-                '| baseline / that | requests (baseline) |',
-                '| --- | --- | ---: | ---: | ---: | ---: | ---: |']
+        out += ['| auth type | ansible-core | first setup, default path: wall (s) | baseline / that | CPU (s) '
+                '| baseline / that | first setup, in a fork: wall (s) | baseline / that | CPU (s) | baseline / that '
+                '| requests (baseline) |',
+                '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
         for auth in AUTH_ORDER:
             for minor, base in baselines:
                 rows = {row['fork']: row for row in results[minor].get('setup', {}).get('value', {}).get('rows', [])
@@ -109,6 +110,8 @@ def render(results, window_scale=0.25):
                 for fork in (False, True):
                     row = rows.get(fork)
                     cells += ['%.1f' % row['wall'], '%sx' % _ratio(base['wall'], row['wall'])] if row else ['-', '-']
+                    cells += (['%.0f' % row['cpu'], '%sx' % _ratio(base['cpu'], row['cpu'])]
+                              if row and 'cpu' in row and 'cpu' in base else ['-', '-'])
                 requests = rows.get(False, rows.get(True))['requests']
                 out.append('| %s | %s | %s | %d (%d) |' % (auth, minor, ' | '.join(cells), requests, base['requests']))
         out.append('')

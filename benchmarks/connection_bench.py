@@ -73,7 +73,7 @@ MINIMUM = {
     'api_key': {'first': 3, 'noop': 3},
 }
 # Actions that run on the controller without a module process.
-CONTROLLER_ACTIONS = ('set_fact', 'assert', 'debug', 'include_tasks', 'include_role', 'import_tasks', 'fail', 'meta',
+CONTROLLER_ACTIONS = ('set_fact', 'assert', 'debug', 'include_tasks', 'include_role', 'import_tasks', 'fail', 'meta', 'set_stats',
                       'validate_argument_spec', 'include_vars', 'add_host', 'group_by')
 RESERVE = 0.20
 
