@@ -160,14 +160,16 @@ test: venv collection-link
 
 # --- fast check -------------------------------------------------------------------------------
 
-# The suites a contributor runs before a commit; sanity runs only validate-modules (SANITY_ARGS is the
-# environment of `make sanity` under run_suites.py).
+# The suites a contributor runs before a commit; sanity runs only validate-modules, and the unit suite leaves out
+# the few tests marked slow (two real ansible-playbook runs and the lifecycle model, about 40 % of its time), which
+# `make unit` and `make test` run (SANITY_ARGS and PYTEST_ARGS are the environment of the suites under run_suites.py).
 CHECK_SUITES := lint unit sanity
 CHECK_SANITY_ARGS ?= --test validate-modules
+CHECK_PYTEST_ARGS ?= -m "not slow"
 
 check: venv collection-link
 	@mkdir -p tests/output
-	SANITY_ARGS="$(CHECK_SANITY_ARGS)" python tests/tools/run_suites.py --jobs $(TEST_JOBS) $(CHECK_SUITES)
+	SANITY_ARGS="$(CHECK_SANITY_ARGS)" PYTEST_ARGS='$(CHECK_PYTEST_ARGS)' python tests/tools/run_suites.py --jobs $(TEST_JOBS) $(CHECK_SUITES)
 
 # --- single suites -----------------------------------------------------------------------------
 

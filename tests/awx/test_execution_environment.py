@@ -15,10 +15,23 @@ import shutil
 import tarfile
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 from conftest import ROOT, fresh_dir, plain_env, run, tool
 
 EE_DIR = os.path.join(ROOT, 'execution-environment')
+# The controller Pythons of each ansible-core minor (ansible-core's support matrix); a minor that
+# meta/runtime.yml admits must be here, so that the image's Python is checked against it.
+CONTROLLER_PYTHONS = {
+    '2.16': ('3.10', '3.12'),
+    '2.17': ('3.10', '3.12'),
+    '2.18': ('3.11', '3.13'),
+    '2.19': ('3.11', '3.13'),
+    '2.20': ('3.12', '3.14'),
+    '2.21': ('3.12', '3.14'),
+}
 
 
 def requirement_names(lines: list[str]) -> set[str]:
@@ -34,6 +47,49 @@ def requirement_names(lines: list[str]) -> set[str]:
 def galaxy_version() -> str:
     with open(os.path.join(ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
         return str(yaml.safe_load(handle)['version'])
+
+
+def definition() -> dict:
+    with open(os.path.join(EE_DIR, 'execution-environment.yml'), encoding='utf-8') as handle:
+        return yaml.safe_load(handle)
+
+
+def requires_ansible() -> SpecifierSet:
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        return SpecifierSet(yaml.safe_load(handle)['requires_ansible'])
+
+
+def image_core_specifier() -> SpecifierSet:
+    """The ansible-core versions the image's pip requirement admits."""
+    requirement = Requirement(definition()['dependencies']['ansible_core']['package_pip'])
+    assert requirement.name == 'ansible-core', requirement
+    return requirement.specifier
+
+
+def admitted_minors(spec: SpecifierSet) -> list[str]:
+    return [minor for minor in CONTROLLER_PYTHONS if Version(minor + '.0') in spec]
+
+
+def test_the_image_takes_the_ansible_core_that_requires_ansible_admits():
+    # the same bounds, whatever their spelling (2.22 or 2.22.0): not older, and nothing the matrix has not proved
+    assert image_core_specifier() == requires_ansible()
+    newest = max(admitted_minors(requires_ansible()), key=Version)
+    # each minor the collection admits is in the table of controller Pythons above (add a new one there)
+    assert Version(newest + '.0') in requires_ansible()
+    assert Version('%d.%d.0' % (Version(newest).major, Version(newest).minor + 1)) not in requires_ansible(), (
+        'meta/runtime.yml admits a minor newer than %s: add its controller Pythons to CONTROLLER_PYTHONS' % newest)
+
+
+def test_the_image_python_runs_the_newest_ansible_core_it_admits():
+    # pip installs the newest release the requirement admits, so the image's Python must be one that minor
+    # supports on the controller (ansible-core refuses to run on an older one)
+    interpreter = definition()['dependencies']['python_interpreter']
+    python = re.fullmatch(r'/usr/bin/python(3\.\d+)', interpreter['python_path']).group(1)
+    assert interpreter['package_system'] == 'python' + python
+    newest = max(admitted_minors(image_core_specifier()), key=Version)
+    lowest, highest = CONTROLLER_PYTHONS[newest]
+    assert Version(lowest) <= Version(python) <= Version(highest), (
+        'ansible-core %s runs on Python %s to %s, the image has %s' % (newest, lowest, highest, python))
 
 
 def test_definition_is_version_3_with_the_collection():
@@ -62,7 +118,8 @@ def test_builder_creates_a_context_that_installs_the_collection_and_its_requirem
         containerfile = handle.read()
     assert 'ansible-galaxy collection install' in containerfile
     assert 'introspect' in containerfile
-    assert "ansible-core>=2.16,<2.20" in containerfile and 'ansible-runner>=2.4,<2.5' in containerfile
+    core = definition()['dependencies']['ansible_core']['package_pip']
+    assert core in containerfile and 'ansible-runner>=2.4,<2.5' in containerfile
     build = os.path.join(context, '_build')
     with open(os.path.join(build, 'requirements.yml'), encoding='utf-8') as handle:
         requirements = yaml.safe_load(handle)

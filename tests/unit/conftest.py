@@ -42,6 +42,12 @@ def _collections_dir() -> str:
     return collections
 
 
+def pytest_configure(config):
+    """The marker of the few longest tests, which `make check` leaves out (`make unit` and `make test` run them)."""
+    config.addinivalue_line('markers', 'slow: a long test (real ansible-playbook runs, the lifecycle model) that '
+                                       '`make check` leaves out with -m "not slow"')
+
+
 _COLLECTIONS = _collections_dir()
 if _COLLECTIONS not in sys.path:
     sys.path.insert(0, _COLLECTIONS)

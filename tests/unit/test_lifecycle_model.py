@@ -250,3 +250,5 @@ ConnectionLife.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestConnectionLife = ConnectionLife.TestCase
+# The longest unit test: left out of `make check` (-m "not slow"), run by `make unit` and `make test`.
+TestConnectionLife.pytestmark = [pytest.mark.slow]

@@ -296,6 +296,7 @@ def runs(tmp_path_factory):
     return outcome
 
 
+@pytest.mark.slow  # runs ansible-playbook twice: left out of `make check`, run by `make unit`
 def test_fork_and_usual_path_give_the_same_results(runs):
     forked, usual = runs['fork'][0], runs['default'][0]
     assert forked == usual
@@ -314,6 +315,7 @@ def path_lines(output):
     return [line.strip() for line in output.splitlines() if line.strip().startswith('identity.okta: ')]
 
 
+@pytest.mark.slow  # runs ansible-playbook twice: left out of `make check`, run by `make unit`
 def test_output_at_v_names_the_path_each_task_took(runs):
     if FORK_TESTED:
         line = 'identity.okta: %%s runs in a fork of the worker (okta_fork_modules is true, ansible-core %s is tested with it)' % MINOR
