@@ -10,8 +10,11 @@ long and random with ``LIFECYCLE_MODEL_EXAMPLES`` and ``LIFECYCLE_MODEL_STEPS``)
 
 from __future__ import annotations
 
+import atexit
+import collections
 import os
 import shutil
+import sys
 import tempfile
 
 import pytest
@@ -22,6 +25,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from ansible_collections.identity.okta.tests.unit.okta_inprocess import InProcessOkta
 
 MARKER = {"managedBy": "identity.okta"}
+# Sequences and steps run per machine, printed at the end of a long run (make lifecycle-model).
+COUNTS = collections.defaultdict(lambda: [0, 0])
 # How a write meets its fault: a server error (not sent again), or an answer lost after Okta made the change.
 FAULT_KINDS = ("error", "lost")
 
@@ -50,6 +55,7 @@ class ConnectionLifeBase(RuleBasedStateMachine):
         self.foreign = None
 
     def teardown(self):
+        COUNTS[type(self).__name__][0] += 1
         self.okta.close()
         self.patch.undo()
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -118,6 +124,7 @@ class ConnectionLifeBase(RuleBasedStateMachine):
 
     @invariant()
     def nothing_that_is_not_ours_changed(self):
+        COUNTS[type(self).__name__][1] += 1  # invariants run once at the start and after every step
         self.disarm()
         assert self.census(self.other["id"]) == self.other_before, "another connection's app changed"
         if self.foreign and self.foreign[0] == "app":
@@ -137,3 +144,12 @@ def model_settings(examples=12, steps=10):
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     )
+
+
+def _print_counts():
+    for name, (sequences, checks) in sorted(COUNTS.items()):
+        sys.stderr.write("%s: %d sequences, %d steps\n" % (name, sequences, checks - sequences))
+
+
+if os.environ.get("LIFECYCLE_MODEL_EXAMPLES"):
+    atexit.register(_print_counts)

@@ -154,8 +154,10 @@ class SecretConnectionLife(ConnectionLifeBase):
         if found is None:
             return
         secret, secret_id = self.secret_pair(found)
-        if not secret or not self.works(found["client_id"], secret) or not secret_id:
-            return  # what is kept must be exactly what was tested
+        if not secret or not self.works(found["client_id"], secret):
+            return  # the role stops: no secret to test, or it fails its test
+        # What is kept must be exactly what was tested: the hand-off names the secret's id from the setup on.
+        assert secret_id, "the hand-off holds no id for its secret, so finish_rotation cannot keep it"
         self.arm(fault)
         kind, _result = self.app_integration(retire_client_secrets=True, current_client_secret_id=secret_id)
         self.disarm()
