@@ -156,16 +156,13 @@ class Connection:
         """The credential the hand-off names: a key id, or a client secret."""
         return handoff.get('key_id') if self.auth_type == 'client_credentials' else handoff.get('client_secret')
 
-    def works(self, client_id, handoff_or_path, kid=None):
-        """Whether the token endpoint authenticates the client with a credential: for a key (path and kid) a
+    def works(self, client_id, secret_or_path, kid=None):
+        """Whether the token endpoint authenticates the client with a credential: for a key (its file and kid) a
         token, or the refusal of a scope not granted (the assertion was accepted); for a client secret, the
         refusal of an invalid authorization code as invalid_grant (not invalid_client)."""
         if self.auth_type == 'authorization_code':
-            return self.org.secret_authenticates(client_id, handoff_or_path, REDIRECT_URI)
-        path = handoff_or_path
-        if not os.path.isfile(path):
-            return False
-        return _key_accepted(self.org, client_id, path, kid)
+            return self.org.secret_authenticates(client_id, secret_or_path, REDIRECT_URI)
+        return _is_key_file(secret_or_path) and _key_accepted(self.org, client_id, secret_or_path, kid)
 
     def key_ids(self):
         """The key id of each local key file of the connection (the key and the new key of a rotation)."""
