@@ -53,7 +53,10 @@ from okta_sim_process import Simulator, ansible_tool  # noqa: E402  pylint: disa
 
 def _reliability_org():
     """The reliability suite's client of the simulator (its Okta API as the seeded admin, its control API)."""
-    spec = importlib.util.spec_from_file_location('reliability_run', os.path.join(ROOT, 'tests', 'reliability', 'run.py'))
+    folder = os.path.join(ROOT, 'tests', 'reliability')
+    if folder not in sys.path:
+        sys.path.insert(0, folder)  # run.py imports its neighbours
+    spec = importlib.util.spec_from_file_location('reliability_run', os.path.join(folder, 'run.py'))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.Org
