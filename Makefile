@@ -52,11 +52,11 @@ TEST_MATRIX_ARGS ?=
 
 # The suites of `make test`, started in this order (the longest first), TEST_JOBS at a time; conformance reads
 # the exchange logs of the other suites, so it starts when they have all ended.
-SUITES := reliability integration matrix molecule awx sanity unit sim-test workato-sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
+SUITES := reliability integration matrix molecule awx lifecycle sanity unit sim-test workato-sim-test docs-commands integration-ansible-test lint docs-lint build-check benchmark-smoke conformance
 TEST_JOBS ?= 2
 # The suites whose simulators log their exchanges, each into $(EXCHANGE_DIR)/<suite>; conformance fails when
 # one of them left no exchange (CONFORMANCE_REQUIRE="integration" when only that suite ran).
-SIM_SUITES := sim-test integration molecule awx reliability docs-commands
+SIM_SUITES := sim-test integration molecule awx reliability docs-commands lifecycle
 CONFORMANCE_REQUIRE ?= $(SIM_SUITES)
 # Run a suite with its simulators logging into a folder of its own.
 suite_log = OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/$@"
@@ -87,6 +87,9 @@ help:
 	@echo "make build-check  build the collection, install the tarball, ansible-doc every module and role"
 	@echo "make awx          AWX / Galaxy readiness: execution environment, credential type, surveys, ansible-runner"
 	@echo "                  jobs, galaxy-importer, docs site into docs/build, release changelog (pytest tests/awx)"
+	@echo "make lifecycle    the model-based test of a connection's life on the real playbooks, against the simulator:"
+	@echo "                  seeded random sequences of setup, rotate, finish, verify, remove and re-runs with faults and"
+	@echo "                  foreign objects, for both OAuth types (pytest tests/lifecycle; LIFECYCLE_PLAYBOOK_*)"
 	@echo "make reliability  fault matrix of the roles (every write x lost/slow/dropped answers, 429, 5xx) and"
 	@echo "                  concurrency runs, against one simulator (tests/reliability/run.py; RELIABILITY_ARGS=--full)"
 	@echo "make matrix       on each ansible-core minor of MATRIX (default: $(MATRIX)), in .matrix/<minor> with its"
@@ -100,7 +103,9 @@ help:
 	@echo "                  simulator's against Workato's description); fails when"
 	@echo "                  a suite of CONFORMANCE_REQUIRE (default: $(SIM_SUITES)) left none"
 	@echo "make lifecycle-model"
-	@echo "                  the model-based test of a connection's life, long and random (LIFECYCLE_MODEL_EXAMPLES=300)"
+	@echo "                  the model-based tests of a connection's life, long and random: in process (both OAuth types,"
+	@echo "                  LIFECYCLE_MODEL_EXAMPLES=$(LIFECYCLE_MODEL_EXAMPLES) of LIFECYCLE_MODEL_STEPS=$(LIFECYCLE_MODEL_STEPS) steps), then on the"
+	@echo "                  playbooks (LIFECYCLE_PLAYBOOK_SEQUENCES=$(LIFECYCLE_PLAYBOOK_SEQUENCES) per type of LIFECYCLE_PLAYBOOK_STEPS=$(LIFECYCLE_PLAYBOOK_STEPS) steps)"
 	@echo "make mutation     put the bugs of tests/mutants.yml into a copy of the tree one at a time and check that"
 	@echo "                  the tests catch each; prints the score and the survivors (slow: not part of make test)"
 	@echo "make fuzz         the fuzz test of every module's options (tests/unit/test_fuzz_inputs.py) with a random seed"
@@ -242,6 +247,12 @@ awx: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/awx,$(suite_log))
 
+# The model-based test of a connection's life on the playbooks: LIFECYCLE_PLAYBOOK_SEQUENCES (default 2) seeded
+# sequences of LIFECYCLE_PLAYBOOK_STEPS (default 8) steps per OAuth type; make lifecycle-model runs a long one.
+lifecycle: venv collection-link
+	@mkdir -p "$(EXCHANGE_DIR)/$@"
+	$(call run_pytest,tests/lifecycle,$(suite_log))
+
 reliability: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(suite_log) python tests/reliability/run.py $(RELIABILITY_ARGS)
@@ -264,13 +275,30 @@ conformance: venv
 mutation: venv collection-link
 	python tests/tools/mutation.py --jobs $(MUTATION_JOBS) $(MUTATION_ARGS)
 
-# The model-based test of the life of a connection (tests/unit/test_lifecycle_model.py, seeded and small in `make
-# unit`), long and random: LIFECYCLE_MODEL_EXAMPLES sequences of up to LIFECYCLE_MODEL_STEPS steps.
+# The model-based tests of the life of a connection, long and random (both are seeded and small in `make test`):
+# in process (tests/unit/test_lifecycle_model*.py), LIFECYCLE_MODEL_EXAMPLES sequences of up to LIFECYCLE_MODEL_STEPS
+# steps per OAuth type (LIFECYCLE_MODEL_SEED: Hypothesis' seed, random when empty); then on the playbooks
+# (tests/lifecycle), LIFECYCLE_PLAYBOOK_SEQUENCES sequences of LIFECYCLE_PLAYBOOK_STEPS steps per OAuth type from
+# LIFECYCLE_PLAYBOOK_SEED (default: the current time, printed). LIFECYCLE_PARTS="unit" or "playbooks" runs one.
 LIFECYCLE_MODEL_EXAMPLES ?= 300
 LIFECYCLE_MODEL_STEPS ?= 20
+LIFECYCLE_MODEL_SEED ?=
+LIFECYCLE_PLAYBOOK_SEQUENCES ?= 10
+LIFECYCLE_PLAYBOOK_STEPS ?= 20
+LIFECYCLE_PLAYBOOK_SEED ?= $(shell date +%s)
+LIFECYCLE_PARTS ?= unit playbooks
 lifecycle-model: venv collection-link
-	LIFECYCLE_MODEL_EXAMPLES=$(LIFECYCLE_MODEL_EXAMPLES) LIFECYCLE_MODEL_STEPS=$(LIFECYCLE_MODEL_STEPS) \
-		python -m pytest -q -p no:cacheprovider tests/unit/test_lifecycle_model.py
+	@mkdir -p "$(EXCHANGE_DIR)/lifecycle"
+	@if [[ " $(LIFECYCLE_PARTS) " == *" unit "* ]]; then \
+		set -x; LIFECYCLE_MODEL_EXAMPLES=$(LIFECYCLE_MODEL_EXAMPLES) LIFECYCLE_MODEL_STEPS=$(LIFECYCLE_MODEL_STEPS) \
+		python -m pytest -q -p no:cacheprovider $(if $(LIFECYCLE_MODEL_SEED),--hypothesis-seed=$(LIFECYCLE_MODEL_SEED)) \
+			tests/unit/test_lifecycle_model.py tests/unit/test_lifecycle_model_authorization_code.py $(PYTEST_ARGS); \
+	fi
+	@if [[ " $(LIFECYCLE_PARTS) " == *" playbooks "* ]]; then \
+		set -x; LIFECYCLE_PLAYBOOK_SEQUENCES=$(LIFECYCLE_PLAYBOOK_SEQUENCES) LIFECYCLE_PLAYBOOK_STEPS=$(LIFECYCLE_PLAYBOOK_STEPS) \
+		LIFECYCLE_PLAYBOOK_SEED=$(LIFECYCLE_PLAYBOOK_SEED) OKTA_SIM_EXCHANGE_LOG_DIR="$(EXCHANGE_DIR)/lifecycle" \
+		python -m pytest -q -p no:cacheprovider -s tests/lifecycle $(PYTEST_ARGS); \
+	fi
 
 FUZZ_EXAMPLES ?= 2000
 

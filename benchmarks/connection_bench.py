@@ -69,7 +69,7 @@ AUTH_TYPES = ('client_credentials', 'authorization_code', 'api_key')
 # The least the Okta API allows for the same work (see docs/benchmarks.md, "The minimum of each setup").
 MINIMUM = {
     'client_credentials': {'first': 17, 'noop': 7},
-    'authorization_code': {'first': 14, 'noop': 5},
+    'authorization_code': {'first': 15, 'noop': 5},
     'api_key': {'first': 3, 'noop': 3},
 }
 # Actions that run on the controller without a module process.

@@ -325,6 +325,15 @@ class AppIntegrationEngine(OktaEngine):
         if secret_id:
             self.result["client_secret_id"] = secret_id
 
+    def issued_with_app(self, app_id, secret):
+        """Keep a secret that Okta issued in the answer to a create or an update, which does not say its id; then
+        read the id from the app's secrets, so that the hand-off can name the secret it holds (finish_rotation
+        keeps exactly that one)."""
+        self.issued(secret)
+        ids = [x.get("id") for x in list_secrets(self.client, app_id) if x.get("client_secret") == secret]
+        if ids:
+            self.result["client_secret_id"] = ids[0]
+
     def refuse_secret(self, why):
         """With allow_client_secret=false: stop before the first write of a task that would make Okta issue a
         client secret (the caller has nowhere to keep it, and Okta shows a secret only once)."""
@@ -488,7 +497,7 @@ class AppIntegrationEngine(OktaEngine):
         self.result["client_id"] = app_client_id(created) or app_id
         secret = ((created.get("credentials") or {}).get("oauthClient") or {}).get("client_secret")
         if secret:
-            self.issued(secret)
+            self.issued_with_app(app_id, secret)
         # Keys sent in the create body are there already; any other listed key is added now.
         wrote_keys = False
         if desired_keys and not in_body:
@@ -609,7 +618,7 @@ class AppIntegrationEngine(OktaEngine):
                 secret = ((answer.get("credentials") or {}).get("oauthClient") or {}).get("client_secret") \
                     or newest_active_secret(list_secrets(self.client, app_id))
                 if secret:
-                    self.issued(secret)
+                    self.issued_with_app(app_id, secret)
         self.remove_keys(app_id, remove)
         if status != current["status"]:
             if status == "ACTIVE":

@@ -448,8 +448,11 @@ client_secret:
   returned: when a secret was issued in this run
   type: str
 client_secret_id:
-  description: ID of the client secret issued in this run by O(rotate_client_secret=true).
-  returned: when a secret was rotated in this run
+  description:
+    - ID of the client secret issued in this run (when creating a web app, when switching back to a client secret
+      method, or with O(rotate_client_secret=true)).
+    - Give it as O(current_client_secret_id) to keep exactly this secret when the others are retired.
+  returned: when a secret was issued in this run
   type: str
   sample: ocs1a2b3c4d5e6f7g8h9
 client_secrets:

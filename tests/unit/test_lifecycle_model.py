@@ -5,14 +5,15 @@
 
 Random sequences of setup, rotate, setup again, verify, finish_rotation, remove and re-runs drive the modules
 in process against the in-process Okta org, in the steps the client_credentials role takes (docs/lifecycle.md),
-with server errors injected at random writes and foreign objects present: an app with the connection's label
-in front of it at times (not created by the collection), another connection's app, and a folder where the new
-key of a rotation would go. After every step the invariants hold: when the app exists, the hand-off names a key
+with a server error or a lost answer injected at a random write and foreign objects present: an app with the
+connection's label in front of it at times (not created by the collection), another connection's app, and a
+folder where the new key of a rotation would go. After every step the invariants hold: when the app exists, the hand-off names a key
 the app holds that works, and at least one key works; nothing that is not ours changed; a key the hand-off
 named is never lost while the app holds it; a re-run of the setup converges.
 
 Seeded and bounded (``derandomize``), so ``make test`` is reproducible; ``LIFECYCLE_MODEL_EXAMPLES`` and
-``LIFECYCLE_MODEL_STEPS`` make a longer run (``make lifecycle-model``).
+``LIFECYCLE_MODEL_STEPS`` make a longer run (``make lifecycle-model``). The authorization code connection has a
+machine of its own (test_lifecycle_model_authorization_code.py); what both share is in lifecycle_model.py.
 """
 
 from __future__ import annotations
@@ -20,12 +21,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 
-import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 
 from ansible_collections.identity.okta.plugins.modules import (
     okta_admin_role,
@@ -35,43 +32,27 @@ from ansible_collections.identity.okta.plugins.modules import (
     okta_key_pair,
     okta_scopes,
 )
-from ansible_collections.identity.okta.tests.unit.okta_inprocess import InProcessOkta, run_module
+from ansible_collections.identity.okta.tests.unit.lifecycle_model import ConnectionLifeBase, faults, model_settings
+from ansible_collections.identity.okta.tests.unit.okta_inprocess import run_module
 
 LABEL = "Lifecycle connection"
 SCOPES = ["okta.logs.read", "okta.schemas.read"]
 WRITES = ["^/api/v1/apps$", "^/api/v1/apps/[^/]+$", "^/api/v1/apps/[^/]+/credentials/jwks.*", "^/api/v1/apps/[^/]+/grants$"]
 
 
-class ConnectionLife(RuleBasedStateMachine):
+class ConnectionLife(ConnectionLifeBase):
+    LABEL = LABEL
+
     def __init__(self):
         super().__init__()
-        self.patch = pytest.MonkeyPatch()
-        self.okta = InProcessOkta().install(self.patch)
-        self.folder = tempfile.mkdtemp(prefix="lifecycle-model.")
         self.key = os.path.join(self.folder, "conn.pem")
-        self.handoff = os.path.join(self.folder, "conn.json")
-        # Another connection's app: never touched.
-        self.other = self.okta.add_app("Another connection",
-                                       profile={"managedBy": "identity.okta"})
-        self.other_before = self.okta.app(self.other["id"])
-        self.foreign = None
         self.promised = None
 
-    def teardown(self):
-        self.okta.close()
-        self.patch.undo()
-        shutil.rmtree(self.folder, ignore_errors=True)
+    def foreign_folder_path(self):
+        # Where the new key of a rotation would go, while no rotation is open.
+        return self.key + ".next"
 
     # ------------------------------------------------------------------ the steps of the role
-
-    def module(self, module, **args):
-        return self.okta.run(module, **args)
-
-    def app(self):
-        ours = [a for a in self.okta.apps() if a.get("label") == LABEL
-                and (a.get("profile") or {}).get("managedBy") == "identity.okta"]
-        assert len(ours) <= 1, "two apps of ours with the label"
-        return ours[0] if ours else None
 
     def key_pair(self, path, check=False):
         kind, result = run_module(okta_key_pair, dict(path=path, mode="0600"), check_mode=check)
@@ -101,7 +82,7 @@ class ConnectionLife(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ rules
 
-    @rule(fault=st.sampled_from([None, None] + WRITES))
+    @rule(fault=faults(WRITES, none=2))
     def setup(self, fault):
         promised = self.promised
         try:
@@ -128,7 +109,7 @@ class ConnectionLife(RuleBasedStateMachine):
         self.record(app["client_id"], self.key + ".next" if rotation else self.key, named["kid"])
 
     @precondition(lambda self: os.path.isfile(self.key))
-    @rule(fault=st.sampled_from([None] + WRITES))
+    @rule(fault=faults(WRITES))
     def rotate(self, fault):
         current = self.key_pair(self.key, check=True)
         found = self.app_keys([current["public_key_pem"]], check=True)
@@ -145,7 +126,7 @@ class ConnectionLife(RuleBasedStateMachine):
             self.record(app["client_id"], self.key + ".next", new["kid"])
 
     @precondition(lambda self: os.path.isfile(self.key + ".next"))
-    @rule(fault=st.sampled_from([None] + WRITES))
+    @rule(fault=faults(WRITES))
     def finish_rotation(self, fault):
         new = self.key_pair(self.key + ".next", check=True)
         found = self.app_keys([new["public_key_pem"]], check=True)
@@ -169,48 +150,7 @@ class ConnectionLife(RuleBasedStateMachine):
                                           auth_type="client_credentials"))
             self.promised = None
 
-    @precondition(lambda self: self.foreign is None)
-    @rule(folder=st.booleans())
-    def foreign_objects(self, folder):
-        """An app with the connection's label that the collection did not create (while ours is absent), or a
-        folder where the new key of a rotation would go (while no rotation is open)."""
-        if folder:
-            if not os.path.lexists(self.key + ".next"):
-                os.mkdir(self.key + ".next")
-                with open(os.path.join(self.key + ".next", "notes.txt"), "w") as handle:
-                    handle.write("not ours\n")
-                self.foreign = ("folder", self.key + ".next")
-        elif self.app() is None:
-            app = self.okta.add_app(LABEL)
-            self.foreign = ("app", app["id"], self.okta.app(app["id"]))
-
-    @precondition(lambda self: self.foreign is not None)
-    @rule()
-    def clear_foreign_objects(self):
-        if self.foreign[0] == "folder":
-            shutil.rmtree(self.foreign[1])
-        else:
-            self.okta.api("POST", "/api/v1/apps/%s/lifecycle/deactivate" % self.foreign[1])
-            self.okta.api("DELETE", "/api/v1/apps/%s" % self.foreign[1])
-        self.foreign = None
-
-    def arm(self, fault):
-        if fault:
-            self.okta.fail("*", fault, 500, count=1)
-
-    def disarm(self):
-        self.okta.sim.faults.clear()
-
     # ------------------------------------------------------------------ invariants
-
-    @invariant()
-    def nothing_that_is_not_ours_changed(self):
-        self.disarm()
-        assert self.okta.app(self.other["id"]) == self.other_before
-        if self.foreign and self.foreign[0] == "app":
-            assert self.okta.app(self.foreign[1]) == self.foreign[2]
-        if self.foreign and self.foreign[0] == "folder":
-            assert os.path.isfile(os.path.join(self.foreign[1], "notes.txt"))
 
     @invariant()
     def the_hand_off_names_a_working_key_of_the_app(self):
@@ -242,13 +182,7 @@ class ConnectionLife(RuleBasedStateMachine):
         assert again is not None and again["changed"] is False
 
 
-ConnectionLife.TestCase.settings = settings(
-    max_examples=int(os.environ.get("LIFECYCLE_MODEL_EXAMPLES", "12")),
-    stateful_step_count=int(os.environ.get("LIFECYCLE_MODEL_STEPS", "10")),
-    derandomize=not os.environ.get("LIFECYCLE_MODEL_EXAMPLES"),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+ConnectionLife.TestCase.settings = model_settings()
 TestConnectionLife = ConnectionLife.TestCase
 # The longest unit test: left out of `make check` (-m "not slow"), run by `make unit` and `make test`.
 TestConnectionLife.pytestmark = [pytest.mark.slow]

@@ -183,6 +183,8 @@ def test_create_web_app_with_documented_defaults(okta, run):
     app_id = result["app"]["id"]
     secret = okta.secrets(app_id)[0]["client_secret"]
     assert result["client_secret"] == secret
+    # Its id too, which the hand-off records so that finish_rotation keeps exactly this secret.
+    assert result["client_secret_id"] == okta.secrets(app_id)[0]["id"]
     assert result["client_secret_issued"] is True
     assert result["client_id"] == app_id
     # The secret is returned only as client_secret: not in app, diff, actions.
@@ -521,6 +523,7 @@ def test_switch_back_to_a_client_secret_hands_over_the_issued_secret(okta, run, 
     secrets = okta.secrets(app_id)
     assert len(secrets) == 1 and result["client_secret_issued"] is True
     assert result["client_secret"] == secrets[0]["client_secret"]
+    assert result["client_secret_id"] == secrets[0]["id"]
 
 
 @pytest.mark.parametrize("key_list", ["list", "wrapped"])
