@@ -213,7 +213,7 @@ options:
     description:
       - Records a rotation of the app's credentials in its C(profile), so that every run, on any machine, sees it in
         Okta itself (see RV(rotation)). The record holds ids and a time only, never a secret.
-      - V(open) records that a rotation issued a new credential (the one its hand-off names): for an app with
+      - V(open) records that a rotation issued a new credential (the one its hand-off names), for an app with
         C(private_key_jwt) the key whose kid is O(rotation_credential_id); for an app with a client secret the
         secret this task issues with O(rotate_client_secret=true), else the secret whose id is
         O(rotation_credential_id). A rotation already open with another credential that the app still holds is
