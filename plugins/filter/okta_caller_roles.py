@@ -12,7 +12,7 @@ author: identity.okta maintainers (@identity-okta)
 description:
   - The roles give each module task of a setup the C(required_caller_roles) it must check before its first change,
     so that a management credential without the Super Administrator role is refused before anything is changed.
-  - The check is made once per run: a module that made it returns C(caller). This filter returns the roles to
+  - The check is made once per run, and a module that made it returns C(caller). This filter returns the roles to
     require when none of the earlier results holds C(caller), and an empty list (nothing left to check) when one
     does, or when O(check=false).
 options:
