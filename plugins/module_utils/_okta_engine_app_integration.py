@@ -596,7 +596,7 @@ class AppIntegrationEngine(OktaEngine):
         status = params["status"] or current["status"]
         secrets_plan = self.plan_secrets(app_id, current, rotating, record)
         rotation_after, rotation_action = self.plan_rotation(app, secrets_plan["record"], target, keys_after,
-                                                             secrets_plan)
+                                                             secrets_plan, desired_keys)
 
         if self.adopting:
             self.plan("adopt app (add the %s marker to its profile)" % MARKER_KEY)
@@ -743,7 +743,7 @@ class AppIntegrationEngine(OktaEngine):
             plan["actions"].extend("retire client secret %s" % x.get("id") for x in plan["retire"])
         return plan
 
-    def plan_rotation(self, app, record, target, keys_after, secrets_plan):
+    def plan_rotation(self, app, record, target, keys_after, secrets_plan, desired_keys):
         """The rotation record the app's profile should hold after this run, and the action that writes it (None
         when the profile stays as it is). ``record`` is the open rotation of the app whose credential is still
         there."""
@@ -769,7 +769,10 @@ class AppIntegrationEngine(OktaEngine):
                 "rotation_credential_id: rotation=open on an app with a client secret records the secret this task "
                 "issues (rotate_client_secret: true) or the id of one of its secrets; got %s." % (credential_id or "none"),
                 "rotation_credential_id")
-        if record and credential_id and record["credential_id"] != credential_id:
+        # A new rotation may replace the record only when the task keeps the open rotation's key among its own keys
+        # (it became the current key, as when an interrupted rotation already moved it into the key file).
+        kept = record.get("kind") == "key" and record["credential_id"] in [jwk["kid"] for jwk in desired_keys or []]
+        if record and credential_id and record["credential_id"] != credential_id and not kept:
             raise OktaInputError(
                 "rotation: a rotation is already open in Okta (since %s) with the %s %s, which the hand-off of that "
                 "rotation names; nothing was changed. Finish it first (finish_rotation, where its hand-off file is), "

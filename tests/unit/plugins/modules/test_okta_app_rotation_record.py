@@ -185,3 +185,15 @@ def test_the_record_round_trips_and_ignores_malformed_ones():
     for bad in ("open", {"state": "closed", "kind": "key", "credentialId": "k"}, {"state": "open", "kind": "pin",
                 "credentialId": "k"}, {"state": "open", "kind": "key", "credentialId": ""}):
         assert helper.rotation_record({"profile": {helper.ROTATION_KEY: bad}}) == {}
+
+
+def test_a_new_rotation_may_replace_a_record_whose_key_it_keeps(okta, run, pems):
+    # An interrupted finish moved the new key into the key file: that key is now the current one, and a new rotation
+    # that keeps it may open.
+    app_id, new_kid, _rotated = open_key_rotation(run, pems)
+    next_kid = public_jwk(pems[2])["kid"]
+    result = run(public_keys=[public(pems[1]), public(pems[2])], exclusive_keys=True, rotation="open",
+                 rotation_credential_id=next_kid, **SERVICE)
+    assert result["changed"] is True and result["rotation"]["credential_id"] == next_kid
+    assert record(okta, app_id)["credentialId"] == next_kid
+    assert kids(okta, app_id) == sorted([new_kid, next_kid])
