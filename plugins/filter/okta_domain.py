@@ -41,6 +41,12 @@ options:
       - Name of the variable the value comes from, used in error messages.
     type: str
     default: okta_domain
+  environment:
+    description:
+      - When V(true) and the value is empty, the domain is taken from the controller's environment, as the modules
+        do, C(OKTA_DOMAIN) first, then C(OKTA_CLIENT_ORGURL); an error then names that variable.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -52,11 +58,9 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ 'acme.okta.com' | identity.okta.okta_domain(url=true) }}"  # https://acme.okta.com
 
-- name: The domain from a variable or the environment, empty when neither is set
+- name: The domain from a variable or the environment (OKTA_DOMAIN, OKTA_CLIENT_ORGURL), empty when neither is set
   ansible.builtin.set_fact:
-    org_domain: >-
-      {{ okta_domain | default(lookup('ansible.builtin.env', 'OKTA_DOMAIN'), true)
-         | identity.okta.okta_domain(required=false) }}
+    org_domain: "{{ okta_domain | default('') | identity.okta.okta_domain(required=false, environment=true) }}"
 
 # 'acme-admin.okta.com' | identity.okta.okta_domain fails with:
 #   okta_domain 'acme-admin.okta.com' is the Okta Admin Console address, not an API or OAuth endpoint:
@@ -72,14 +76,25 @@ _value:
   type: str
 """
 
+import os
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
 
 
-def okta_domain(value, url=False, required=True, option="okta_domain"):
+# The environment variables the modules read the domain from when no option gives it, in this order.
+ENVIRONMENT = ("OKTA_DOMAIN", "OKTA_CLIENT_ORGURL")
+
+
+def okta_domain(value, url=False, required=True, option="okta_domain", environment=False):
     """The normalised org domain (or org URL) of ``value``; see DOCUMENTATION."""
+    if environment and not value:
+        for name in ENVIRONMENT:
+            if os.environ.get(name, "").strip():
+                value, option = os.environ[name], name
+                break
     if not required and (value is None or not str(value).strip()):
         return ""
     try:

@@ -10,6 +10,7 @@ This is a private module: its interface may change without notice.
 from __future__ import annotations
 
 import copy
+from datetime import datetime, timezone
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import scopes_for
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import (
@@ -62,6 +63,9 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps 
     get_app,
     is_ours,
     replace_app,
+    ROTATION_KEY,
+    profile_with_rotation,
+    rotation_record,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_assignments import (
     assign_group,
@@ -222,11 +226,11 @@ def check_target(view, params, keys_after, rotating, jwks_uri=False):
 # Plans
 # --------------------------------------------------------------------------------------------
 
-def plan_keys(existing, desired, exclusive):
+def plan_keys(existing, desired, exclusive, keep_kids=()):
     """What to do with the app's keys: ``(add, activate, remove, keys_after)``.
 
     ``add`` are JWKs to add, ``activate`` and ``remove`` are existing key objects. ``keys_after`` is the list
-    of ``{kid, status}`` the app will have.
+    of ``{kid, status}`` the app will have. A key whose kid is in ``keep_kids`` is never removed.
     """
     if desired is None:
         return [], [], [], [dict(kid=k.get("kid"), status=k.get("status")) for k in existing]
@@ -251,7 +255,8 @@ def plan_keys(existing, desired, exclusive):
         add.append(jwk)
     remove = []
     if exclusive:
-        remove = [key for key in existing if id(key) not in matched and key.get("use") != "enc"]
+        remove = [key for key in existing if id(key) not in matched and key.get("use") != "enc"
+                  and key.get("kid") not in keep_kids]
     removed = set(id(key) for key in remove)
     activated = set(id(key) for key in activate)
     keys_after = [dict(kid=key.get("kid"), status="ACTIVE" if id(key) in activated else key.get("status"))
@@ -313,7 +318,8 @@ class AppIntegrationEngine(OktaEngine):
 
     def __init__(self, module, client):
         super(AppIntegrationEngine, self).__init__(module, client)
-        self.result.update(app={}, client_id="", client_secret_issued=False)
+        self.result.update(app={}, client_id="", client_secret_issued=False, rotation={})
+        self.rotation_diff = None
 
     # ---------------------------------------------------------------- results
 
@@ -360,6 +366,10 @@ class AppIntegrationEngine(OktaEngine):
         self.result.update(changed=changed, app=app, client_id=client_id or "")
         if self.diff_mode:
             self.result["diff"] = dict(before=before, after=after)
+            if self.rotation_diff is not None:
+                # Ids and a time only: the record never holds a secret.
+                self.result["diff"] = dict(before=dict(before, rotation=self.rotation_diff[0]),
+                                           after=dict(after, rotation=self.rotation_diff[1]))
         return self.result
 
     def result_view(self, app, keys, group_ids):
@@ -439,6 +449,8 @@ class AppIntegrationEngine(OktaEngine):
                 "(or app_id), or remove application_type to delete it whatever its type."
                 % (describe_app(app), app_type, self.params["application_type"]), "application_type")
         before = self.result_view(app, list_jwks(self.client, app["id"]), list_assigned_group_ids(self.client, app["id"]))
+        # The rotation that was open when the app was removed (the hand-off of that rotation is stale from now on).
+        self.result["rotation"] = rotation_record(app)
         active = app.get("status") == "ACTIVE"
         if active:
             self.plan("deactivate app")
@@ -568,6 +580,20 @@ class AppIntegrationEngine(OktaEngine):
         target = dict(current)
         target.update((name, fields[name]) for name in changed_fields)
         add, activate, remove, keys_after = plan_keys(existing_keys or [], desired_keys, params["exclusive_keys"])
+        record = rotation_record(app)
+        if record.get("kind") == "key" and existing_keys is not None \
+                and record["credential_id"] not in [key.get("kid") for key in existing_keys]:
+            record = {}  # its key left the app some other way: the rotation is over
+        if record.get("kind") == "key" and any(key.get("kid") == record["credential_id"] for key in remove):
+            if params["rotation"] == "closed":
+                raise OktaInputError(
+                    "rotation: the rotation open in Okta (since %s) issued the key %s, which the hand-off of that "
+                    "rotation names; closing it with other keys would retire that key, so nothing was changed. Finish "
+                    "the rotation where its new private key is (the hand-off file and the .next key of that rotation)."
+                    % (record["opened_at"] or "an unknown time", record["credential_id"]), "rotation")
+            # While a rotation is open, its key stays: whatever machine this runs on, whatever its files say.
+            add, activate, remove, keys_after = plan_keys(existing_keys or [], desired_keys, params["exclusive_keys"],
+                                                          keep_kids=(record["credential_id"],))
         rotating = bool(params["rotate_client_secret"])
         if rotating or (target["token_endpoint_auth_method"] in SECRET_AUTH_METHODS
                         and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS):
@@ -577,7 +603,9 @@ class AppIntegrationEngine(OktaEngine):
         check_target(target, params, keys_after, rotating, jwks_uri=jwks_uri)
         group_add, group_remove = plan_groups(self.client, params, current_groups or [])
         status = params["status"] or current["status"]
-        secrets_plan = self.plan_secrets(app_id, current, rotating)
+        secrets_plan = self.plan_secrets(app_id, current, rotating, record)
+        rotation_after, rotation_action = self.plan_rotation(app, secrets_plan["record"], target, keys_after,
+                                                             secrets_plan, desired_keys)
 
         if self.adopting:
             self.plan("adopt app (add the %s marker to its profile)" % MARKER_KEY)
@@ -591,6 +619,10 @@ class AppIntegrationEngine(OktaEngine):
         self.plan(*secrets_plan["actions"])
         self.plan(*["assign group %s" % group_id for group_id in group_add])
         self.plan(*["unassign group %s" % group_id for group_id in group_remove])
+        self.plan(*[rotation_action] if rotation_action else [])
+        self.result["rotation"] = rotation_after
+        if rotation_action:
+            self.rotation_diff = (rotation_record(app), rotation_after)
         changed = bool(self.result["actions"])
 
         planned = dict(target)
@@ -630,6 +662,8 @@ class AppIntegrationEngine(OktaEngine):
             self.write("assigned group %s" % group_id, assign_group, app_id, group_id)
         for group_id in group_remove:
             self.write("unassigned group %s" % group_id, unassign_group, app_id, group_id)
+        if rotation_action:
+            self.record_rotation(app_id, rotation_after)
         app, keys, group_ids = self.read_state(app_id, read_keys or bool(add), current_groups is not None)
         after = self.result_view(app, keys, group_ids)
         return self.finish(True, after, after["client_id"], before, after)
@@ -654,7 +688,7 @@ class AppIntegrationEngine(OktaEngine):
         for key in keys:
             self.write("deleted key %s" % key.get("kid"), delete_jwk, app_id, key["id"])
 
-    def plan_secrets(self, app_id, current, rotating):
+    def plan_secrets(self, app_id, current, rotating, record):
         """Two-step rotation of client secrets: what to create, drop before and retire after.
 
         A rotation adds a new secret beside the current one (Okta keeps at most two), so the platform can
@@ -663,7 +697,7 @@ class AppIntegrationEngine(OktaEngine):
         """
         params = self.params
         retiring = bool(params["retire_client_secrets"])
-        plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[], known=[])
+        plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[], known=[], record=record)
         if not (rotating or retiring) or current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
             if retiring and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
                 raise OktaInputError("retire_client_secrets: the app authenticates with %s and has no client secret."
@@ -671,6 +705,8 @@ class AppIntegrationEngine(OktaEngine):
             return plan
         secrets = list_secrets(self.client, app_id)
         plan["known"] = [x.get("id") for x in secrets]
+        if record.get("kind") == "client_secret" and record["credential_id"] not in plan["known"]:
+            plan["record"] = record = {}  # its secret left the app some other way: the rotation is over
         self.result["client_secrets"] = [secret_summary(x) for x in secrets]
         ordered = sorted(secrets, key=lambda x: (x.get("status") == "ACTIVE", x.get("created") or ""))
         if rotating:
@@ -702,10 +738,76 @@ class AppIntegrationEngine(OktaEngine):
                     raise OktaInputError("retire_client_secrets: the app has no active client secret to keep.",
                                          "retire_client_secrets")
                 keep_id = sorted(active, key=lambda x: x.get("created") or "")[-1].get("id")
+            if record.get("kind") == "client_secret" and not rotating and keep_id != record["credential_id"]:
+                # What a rotation issued and its hand-off names is never retired for another secret: the hand-off
+                # here is not the one of that rotation (another machine or AWX job started it, or it is stale).
+                raise OktaInputError(
+                    "current_client_secret_id: the rotation open in Okta (since %s) issued the client secret %s, which "
+                    "the hand-off of that rotation names; keeping %s instead would retire it, so nothing was changed. "
+                    "Finish the rotation with the hand-off file of that rotation (client_secret_id %s)."
+                    % (record["opened_at"] or "an unknown time", record["credential_id"], keep_id,
+                       record["credential_id"]), "current_client_secret_id")
             plan["keep"] = keep_id
             plan["retire"] = [x for x in left if x.get("id") != keep_id] if keep_id else list(left)
             plan["actions"].extend("retire client secret %s" % x.get("id") for x in plan["retire"])
         return plan
+
+    def plan_rotation(self, app, record, target, keys_after, secrets_plan, desired_keys):
+        """The rotation record the app's profile should hold after this run, and the action that writes it (None
+        when the profile stays as it is). ``record`` is the open rotation of the app whose credential is still
+        there."""
+        params = self.params
+        wanted = params["rotation"]
+        if wanted is None:
+            return record, None
+        profile = app.get("profile") if isinstance(app.get("profile"), dict) else {}
+        if wanted == "closed":
+            return {}, ("clear the rotation record from the app's profile" if ROTATION_KEY in profile else None)
+        kind = "key" if target["token_endpoint_auth_method"] == "private_key_jwt" else "client_secret"
+        credential_id = params["rotation_credential_id"]
+        if kind == "key":
+            if not credential_id or credential_id not in [key.get("kid") for key in keys_after]:
+                raise OktaInputError(
+                    "rotation_credential_id: rotation=open on an app with private_key_jwt needs the kid of the new key, "
+                    "one of the keys the app holds after the task (public_keys); got %s." % (credential_id or "none"),
+                    "rotation_credential_id")
+        elif secrets_plan["create"]:
+            credential_id = None  # the id of the secret this run issues, known once Okta made it
+        elif not credential_id or credential_id not in secrets_plan["known"]:
+            raise OktaInputError(
+                "rotation_credential_id: rotation=open on an app with a client secret records the secret this task "
+                "issues (rotate_client_secret: true) or the id of one of its secrets; got %s." % (credential_id or "none"),
+                "rotation_credential_id")
+        # A new rotation may replace the record only when the task keeps the open rotation's key among its own keys
+        # (it became the current key, as when an interrupted rotation already moved it into the key file).
+        kept = record.get("kind") == "key" and record["credential_id"] in [jwk["kid"] for jwk in desired_keys or []]
+        if record and credential_id and record["credential_id"] != credential_id and not kept:
+            raise OktaInputError(
+                "rotation: a rotation is already open in Okta (since %s) with the %s %s, which the hand-off of that "
+                "rotation names; nothing was changed. Finish it first (finish_rotation, where its hand-off file is), "
+                "then rotate again." % (record["opened_at"] or "an unknown time", record["kind"].replace("_", " "),
+                                        record["credential_id"]), "rotation")
+        opened_at = record["opened_at"] if record and record["credential_id"] == credential_id else \
+            datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        after = dict(state="open", kind=kind, credential_id=credential_id, opened_at=opened_at)
+        if credential_id and rotation_record(app) == after:
+            return after, None
+        return after, "record the open rotation (%s %s) in the app's profile" % (
+            kind.replace("_", " "), credential_id or "issued by this task")
+
+    def record_rotation(self, app_id, record):
+        """Write the rotation record into the app's profile (read afresh: keys and secrets changed since)."""
+        if record and not record["credential_id"]:
+            record["credential_id"] = self.result.get("client_secret_id")
+            if not record["credential_id"]:
+                self.module.warn("Okta did not return the id of the new client secret, so the open rotation could not "
+                                 "be recorded in the app's profile.")
+                self.result["rotation"] = {}
+                return
+        body = build_replace_body(get_app(self.client, app_id), {})
+        body["profile"] = profile_with_rotation(body.get("profile"), record)
+        self.write("recorded the open rotation in the app's profile" if record else
+                   "cleared the rotation record from the app's profile", replace_app, app_id, body)
 
     def apply_secrets(self, app_id, plan):
         for secret in plan["drop_first"]:

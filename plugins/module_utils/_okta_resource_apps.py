@@ -140,6 +140,35 @@ def marked_profile(profile):
     return merged
 
 
+# An open rotation is recorded under this member of the profile, ids only (never a secret): which credential the
+# rotation issued (the one the hand-off names), its kind and when the rotation was opened. Any run, from any
+# machine, then sees it in Okta and keeps that credential until finish_rotation clears the record.
+ROTATION_KEY = "identityOktaRotation"
+ROTATION_KINDS = ("key", "client_secret")
+
+
+def rotation_record(app):
+    """The open rotation recorded in the app's profile, as ``{state, kind, credential_id, opened_at}``, else {}."""
+    profile = (app or {}).get("profile")
+    record = profile.get(ROTATION_KEY) if isinstance(profile, dict) else None
+    if not isinstance(record, dict) or record.get("state") != "open" or record.get("kind") not in ROTATION_KINDS \
+            or not isinstance(record.get("credentialId"), str) or not record["credentialId"]:
+        return {}
+    return dict(state="open", kind=record["kind"], credential_id=record["credentialId"],
+                opened_at=record.get("openedAt") if isinstance(record.get("openedAt"), str) else None)
+
+
+def profile_with_rotation(profile, record):
+    """The app's profile with the rotation ``record`` (as rotation_record returns it) set, or removed when empty;
+    every other member is kept."""
+    merged = dict(profile) if isinstance(profile, dict) else {}
+    merged.pop(ROTATION_KEY, None)
+    if record:
+        merged[ROTATION_KEY] = dict(state="open", kind=record["kind"], credentialId=record["credential_id"],
+                                    openedAt=record["opened_at"])
+    return merged
+
+
 def describe_app(app):
     return "'%s' (%s)" % (app.get("label"), app.get("id"))
 

@@ -209,6 +209,29 @@ options:
       - ID of the client secret to keep when O(retire_client_secrets=true), for example the RV(client_secret_id)
         that a rotation returned and the hand-off recorded.
     type: str
+  rotation:
+    description:
+      - Records a rotation of the app's credentials in its C(profile), so that every run, on any machine, sees it in
+        Okta itself (see RV(rotation)). The record holds ids and a time only, never a secret.
+      - V(open) records that a rotation issued a new credential (the one its hand-off names), for an app with
+        C(private_key_jwt) the key whose kid is O(rotation_credential_id); for an app with a client secret the
+        secret this task issues with O(rotate_client_secret=true), else the secret whose id is
+        O(rotation_credential_id). A rotation already open with another credential that the app still holds is
+        an error, before any change.
+      - V(closed) clears the record, the last step of a rotation (with O(retire_client_secrets=true) or
+        O(exclusive_keys=true)). Closing with a key or secret kept other than the one the open rotation issued is an
+        error, before any change.
+      - Whatever this option says, while a rotation is open its credential is never removed by O(exclusive_keys)
+        nor retired by O(retire_client_secrets) for another one, except by a task that issues a newer secret and
+        retires the others at once. A record whose credential the app no longer holds is ignored.
+      - Not set, the record is left as it is.
+    type: str
+    choices: [open, closed]
+  rotation_credential_id:
+    description:
+      - With O(rotation=open), the kid of the new key (an app with C(private_key_jwt); it must be one of the keys the
+        app holds after the task), or the id of an existing client secret.
+    type: str
   adopt:
     description:
       - Apps created by this collection carry a C(managedBy) marker in their C(profile). An app found by O(label)
@@ -282,14 +305,16 @@ EXAMPLES = r"""
   identity.okta.okta_app_integration:
     label: Example connection (authorization code)
     rotate_client_secret: true
+    rotation: open  # recorded in the app's profile: every run keeps the new secret until the rotation is closed
   register: rotated
   no_log: true
 
-- name: Once the platform uses the new secret, retire the old one
+- name: Once the platform uses the new secret, retire the old one and close the rotation
   identity.okta.okta_app_integration:
     label: Example connection (authorization code)
     retire_client_secrets: true
     current_client_secret_id: "{{ rotated.client_secret_id }}"
+    rotation: closed
 
 - name: Create an API Services app for a client credentials connection, with a public key given as a JWK
   identity.okta.okta_app_integration:
@@ -473,6 +498,29 @@ client_secrets:
     last_updated:
       description: When the secret last changed.
       type: str
+rotation:
+  description:
+    - The rotation open in Okta, as recorded in the app's C(profile) after the task (see O(rotation)); empty when
+      none is open. After O(state=absent), the rotation that was open when the app was removed.
+    - In check mode the record a real run would write; its RV(rotation.credential_id) is null when it is the id of
+      a client secret that a real run would issue.
+  returned: always
+  type: dict
+  sample: {state: open, kind: key, credential_id: 6d8TXc0hA3aT0fc4K7XtYGIlzV55kMwBsp1qX2FW1tw,
+           opened_at: "2026-01-01T09:30:00.000Z"}
+  contains:
+    state:
+      description: V(open).
+      type: str
+    kind:
+      description: V(key) or V(client_secret).
+      type: str
+    credential_id:
+      description: The kid of the new key, or the id of the new client secret, that the rotation issued.
+      type: str
+    opened_at:
+      description: When the rotation was opened (UTC).
+      type: str
 client_secret_issued:
   description: Whether a client secret was issued in this run (always V(false) in check mode).
   returned: always
@@ -532,6 +580,8 @@ def main():
         allow_client_secret=dict(type="bool", default=True),
         retire_client_secrets=dict(type="bool", default=False),
         current_client_secret_id=dict(type="str"),
+        rotation=dict(type="str", choices=["open", "closed"]),
+        rotation_credential_id=dict(type="str"),
         adopt=dict(type="bool", default=False),
         assign_groups=dict(type="list", elements="str"),
         assign_everyone=dict(type="bool"),

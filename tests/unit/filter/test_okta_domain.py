@@ -93,3 +93,20 @@ def test_not_required_still_checks_a_given_value():
 
 def test_registered_under_its_name():
     assert FilterModule().filters() == {'okta_domain': okta_domain}
+
+
+def test_the_environment_gives_the_domain_when_the_value_is_empty(monkeypatch):
+    monkeypatch.delenv('OKTA_DOMAIN', raising=False)
+    monkeypatch.delenv('OKTA_CLIENT_ORGURL', raising=False)
+    assert okta_domain('', required=False, environment=True) == ''
+    monkeypatch.setenv('OKTA_CLIENT_ORGURL', 'https://Other.okta.com/')
+    assert okta_domain(None, required=False, environment=True) == 'other.okta.com'
+    monkeypatch.setenv('OKTA_DOMAIN', 'ACME.okta.com')
+    assert okta_domain('', required=False, environment=True) == 'acme.okta.com'
+    # A value given wins; without environment=true the environment is not read.
+    assert okta_domain('given.okta.com', environment=True) == 'given.okta.com'
+    assert okta_domain('', required=False) == ''
+    # An error names the environment variable the value came from.
+    monkeypatch.setenv('OKTA_DOMAIN', 'acme-admin.okta.com')
+    with pytest.raises(AnsibleFilterError, match="OKTA_DOMAIN 'acme-admin.okta.com'"):
+        okta_domain('', required=False, environment=True)
