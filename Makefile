@@ -247,7 +247,7 @@ awx: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"
 	$(call run_pytest,tests/awx,$(suite_log))
 
-# The model-based test of a connection's life on the playbooks: LIFECYCLE_PLAYBOOK_SEQUENCES (default 2) seeded
+# The model-based test of a connection's life on the playbooks: LIFECYCLE_PLAYBOOK_SEQUENCES (default 1) seeded
 # sequences of LIFECYCLE_PLAYBOOK_STEPS (default 8) steps per OAuth type; make lifecycle-model runs a long one.
 lifecycle: venv collection-link
 	@mkdir -p "$(EXCHANGE_DIR)/$@"

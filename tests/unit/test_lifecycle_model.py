@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 
+import pytest
 from hypothesis.stateful import invariant, precondition, rule
 
 from ansible_collections.identity.okta.plugins.modules import (

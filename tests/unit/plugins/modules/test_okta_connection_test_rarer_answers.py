@@ -82,9 +82,8 @@ def test_a_token_about_to_expire_is_warned_about(okta):
 ])
 def test_a_read_refused_after_the_token_was_issued(okta, status, detail_end, advice_start):
     service_app(okta)
-    okta.fail("GET", "^%s$" % LOGS_PATH, status, body=okta.okta_error("E0000009" if status == 500 else "E0000011",
-                                                                       "Internal Server Error" if status == 500
-                                                                       else "Invalid token provided"))
+    code, summary = ("E0000009", "Internal Server Error") if status == 500 else ("E0000011", "Invalid token provided")
+    okta.fail("GET", "^%s$" % LOGS_PATH, status, body=okta.okta_error(code, summary))
     test = cc(okta)
     log_check = check(test, "system_log")
     assert not log_check["ok"]
