@@ -16,13 +16,6 @@ from ansible_collections.identity.okta.plugins.module_utils import _okta_files a
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 
 
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "private"
-    path.mkdir(mode=0o700)
-    return path
-
-
 def _refusal(call, *args, **kwargs):
     with pytest.raises(OktaInputError) as exc:
         call(*args, **kwargs)

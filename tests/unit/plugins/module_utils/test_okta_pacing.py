@@ -14,23 +14,9 @@ import pytest
 from ansible_collections.identity.okta.plugins.module_utils import _okta_pacing as pacing
 from ansible_collections.identity.okta.plugins.module_utils import _okta_transport as oc
 from ansible_collections.identity.okta.tests.unit.plugins.module_utils.scripted_https_server import ScriptedHttpsServer
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.pacing_clock import Clock
 
 ORG = "acme.okta.com"
-
-
-class Clock(object):
-    """A clock that moves only when the code sleeps."""
-
-    def __init__(self, now=1000.0):
-        self.now = now
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 def headers(limit, remaining, reset):
@@ -39,13 +25,6 @@ def headers(limit, remaining, reset):
 
 def pacer(folder, clock, **kwargs):
     return pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock, **kwargs)
-
-
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "state"
-    path.mkdir(mode=0o700)
-    return path
 
 
 def test_reserve_is_kept_free_then_the_reset_is_waited_for(folder):

@@ -10,32 +10,10 @@ import errno
 import json
 import os
 
-import pytest
-
 from ansible_collections.identity.okta.plugins.module_utils import _okta_pacing as pacing
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.pacing_clock import Clock
 
 ORG = "acme.okta.com"
-
-
-class FrozenClock(object):
-    """A clock that never moves; sleeps are recorded."""
-
-    def __init__(self, now=1000.0):
-        self.now = now
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-
-
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "state"
-    path.mkdir(mode=0o700)
-    return path
 
 
 def test_the_state_folder_is_in_the_runtime_folder_else_in_the_cache(tmp_path, monkeypatch):
@@ -74,7 +52,7 @@ def test_buckets_whose_window_ended_an_hour_ago_are_forgotten():
 
 
 def test_a_damaged_state_file_is_started_again(folder):
-    clock = FrozenClock()
+    clock = Clock(frozen=True)
     one = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     with open(one.state_path, "w", encoding="utf-8") as handle:
         handle.write("{not json")
@@ -88,7 +66,7 @@ def test_a_damaged_state_file_is_started_again(folder):
 
 
 def test_a_request_goes_without_a_slot_when_the_slot_lock_fails(folder, monkeypatch):
-    clock = FrozenClock()
+    clock = Clock(frozen=True)
     one = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock, concurrency=2)
     real_flock = pacing.fcntl.flock
 
@@ -104,7 +82,7 @@ def test_a_request_goes_without_a_slot_when_the_slot_lock_fails(folder, monkeypa
 
 
 def test_a_first_request_whose_answer_never_comes_lets_the_others_go_after_a_while(folder):
-    clock = FrozenClock()
+    clock = Clock(frozen=True)
     first = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     first.before("GET", "/api/v1/apps")          # the probe of this key; its answer never comes
     second = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock)

@@ -11,37 +11,17 @@ from email.utils import formatdate
 import pytest
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_pacing as pacing
+from ansible_collections.identity.okta.tests.unit.plugins.module_utils.pacing_clock import Clock
 
 ORG = "acme.okta.com"
 HOUR = 3600.0
-
-
-class Clock(object):
-    """The controller's clock: moves only when the code sleeps."""
-
-    def __init__(self, now=1_700_000_000.0):
-        self.now = now
-        self.sleeps = []
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.sleeps.append(seconds)
-        self.now += seconds
+NOW = 1_700_000_000.0  # the controller's clock when a test starts
 
 
 def answer(limit, remaining, reset, okta_now):
     """The headers of an Okta answer sent when Okta's clock read ``okta_now``."""
     return {"X-Rate-Limit-Limit": str(limit), "X-Rate-Limit-Remaining": str(remaining),
             "X-Rate-Limit-Reset": str(int(reset)), "Date": formatdate(okta_now, usegmt=True)}
-
-
-@pytest.fixture
-def folder(tmp_path):
-    path = tmp_path / "state"
-    path.mkdir(mode=0o700)
-    return path
 
 
 def drain(pacer, clock, skew, remaining_left=2):
@@ -55,7 +35,7 @@ def drain(pacer, clock, skew, remaining_left=2):
 
 @pytest.mark.parametrize("skew", [-HOUR, -90.0, 0.0, 90.0, HOUR])
 def test_the_reset_is_waited_for_in_okta_time_whatever_the_skew(folder, skew):
-    clock = Clock()
+    clock = Clock(NOW)
     one = pacing.Pacer(ORG, reserve=20, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     drain(one, clock, skew)
     one.before("GET", "/api/v1/apps")              # only the reserve is left: wait for the reset, 30 s away
@@ -66,7 +46,7 @@ def test_the_reset_is_waited_for_in_okta_time_whatever_the_skew(folder, skew):
 def test_a_controller_behind_okta_sees_an_ended_window_as_ended(folder):
     # Okta's clock an hour ahead: a window whose reset has passed in Okta's time is a new window, even though
     # the reset is an hour in this controller's future.
-    clock = Clock()
+    clock = Clock(NOW)
     one = pacing.Pacer(ORG, reserve=20, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     reset = drain(one, clock, HOUR)
     clock.now += 31                                # the window ended (in both clocks' terms)
@@ -76,7 +56,7 @@ def test_a_controller_behind_okta_sees_an_ended_window_as_ended(folder):
 
 
 def test_the_skew_is_shared_with_the_other_processes(folder):
-    clock = Clock()
+    clock = Clock(NOW)
     first = pacing.Pacer(ORG, reserve=20, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     drain(first, clock, -HOUR)
     second = pacing.Pacer(ORG, reserve=20, state_dir=str(folder), sleep=clock.sleep, clock=clock)
@@ -85,7 +65,7 @@ def test_the_skew_is_shared_with_the_other_processes(folder):
 
 
 def test_a_skew_within_the_date_resolution_is_ignored_and_stored_as_zero(folder):
-    clock = Clock(now=1_700_000_000.4)
+    clock = Clock(NOW + 0.4)
     one = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     one.after(one.before("GET", "/api/v1/apps"), answer(10, 9, clock() + 30, clock() + 1.2))
     with open(one.state_path) as handle:
@@ -93,7 +73,7 @@ def test_a_skew_within_the_date_resolution_is_ignored_and_stored_as_zero(folder)
 
 
 def test_an_answer_without_a_date_keeps_the_skew_learned(folder):
-    clock = Clock()
+    clock = Clock(NOW)
     one = pacing.Pacer(ORG, state_dir=str(folder), sleep=clock.sleep, clock=clock)
     one.after(one.before("GET", "/api/v1/apps"), answer(10, 9, clock() + HOUR + 30, clock() + HOUR))
     headers = answer(10, 8, clock() + HOUR + 30, clock() + HOUR)
