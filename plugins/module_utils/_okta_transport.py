@@ -45,6 +45,7 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_pacing import 
     MAX_CONCURRENCY,
     MAX_RESERVE,
     Pacer,
+    answer_date,
 )
 from ansible_collections.identity.okta.plugins.module_utils._okta_validation import check_path, check_port
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import (
@@ -160,14 +161,9 @@ def retry_after_seconds(headers, now=None, max_wait=60.0):
     """Seconds to wait after a 429, from ``X-Rate-Limit-Reset`` (epoch seconds), bounded."""
     now = time.time() if now is None else now
     reset = header(headers, "X-Rate-Limit-Reset")
-    server_now = now
-    date = header(headers, "Date")
-    if date:
-        try:
-            from email.utils import parsedate_to_datetime
-            server_now = parsedate_to_datetime(date).timestamp()
-        except (TypeError, ValueError, IndexError):
-            server_now = now
+    server_now = answer_date(headers)
+    if server_now is None:
+        server_now = now
     wait = 1.0
     if reset is not None:
         try:
