@@ -49,6 +49,8 @@ import random
 import stat
 import time
 
+from ansible_collections.identity.okta.plugins.module_utils._okta_errors import header
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX: pacing stays per process
@@ -126,22 +128,10 @@ def reserve_count(limit, reserve):
     return int(math.ceil(limit * reserve / 100.0)) if reserve > 0 else 0
 
 
-def _header(headers, name):
-    if headers is None:
-        return None
-    value = headers.get(name)
-    if value is None and hasattr(headers, "items"):
-        lower = name.lower()
-        for key, item in headers.items():
-            if key.lower() == lower:
-                return item
-    return value
-
-
 def rate_limit_headers(headers):
     """(limit, remaining, reset) of an answer, or None when it does not carry all three as numbers."""
     try:
-        values = [_header(headers, "X-Rate-Limit-" + name) for name in ("Limit", "Remaining", "Reset")]
+        values = [header(headers, "X-Rate-Limit-" + name) for name in ("Limit", "Remaining", "Reset")]
         if any(value is None for value in values):
             return None
         limit, remaining, reset = int(values[0]), int(values[1]), float(values[2])
@@ -154,7 +144,7 @@ def rate_limit_headers(headers):
 
 def answer_date(headers):
     """The ``Date`` of an answer in epoch seconds, or None when it has none that parses."""
-    value = _header(headers, "Date") if headers else None
+    value = header(headers, "Date") if headers else None
     if not value:
         return None
     try:
