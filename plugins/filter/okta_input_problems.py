@@ -19,8 +19,8 @@ options:
   _input:
     description:
       - The variables to check, by name.
-      - V(okta_domain) and V(OKTA_DOMAIN) are org domains, never the Admin Console one; the message names the one
-        the user set, the variable or the environment variable.
+      - V(okta_domain), V(OKTA_DOMAIN) and V(OKTA_CLIENT_ORGURL) are org domains, never the Admin Console one; the
+        message names the one the user set, the variable or the environment variable.
       - V(okta_connection_label) is an app label, V(okta_scopes) Okta API scope names (a list, or text separated
         by spaces or commas), V(okta_allow_unknown_scopes) lets a well-formed scope name that Okta added later
         pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_size) an RSA key size.
@@ -31,6 +31,13 @@ options:
       - Any other name is ignored.
     type: dict
     required: true
+  environment:
+    description:
+      - When V(true) and V(okta_domain) is not set or empty, the domain the modules would take from the
+        controller's environment is checked instead, C(OKTA_DOMAIN) first, then C(OKTA_CLIENT_ORGURL); its message
+        names that environment variable.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
@@ -42,7 +49,7 @@ EXAMPLES = r"""
   vars:
     problems: >-
       {{ {'okta_domain': okta_domain | default(none), 'okta_scopes': okta_scopes}
-         | identity.okta.okta_input_problems }}
+         | identity.okta.okta_input_problems(environment=true) }}
 """
 
 RETURN = r"""
@@ -53,6 +60,8 @@ _value:
   type: list
   elements: str
 """
+
+import os
 
 from ansible.errors import AnsibleFilterError
 
@@ -66,6 +75,8 @@ from ansible_collections.identity.okta.plugins.module_utils._okta_validation imp
     check_scope_names,
 )
 
+# The environment variables the modules read the domain from when no option gives it, in this order.
+DOMAIN_ENVIRONMENT = ("OKTA_DOMAIN", "OKTA_CLIENT_ORGURL")
 MIN_KEY_SIZE = 2048
 MAX_KEY_SIZE = 16384
 
@@ -95,6 +106,7 @@ def _key_size(value, variables):
 CHECKS = dict(
     okta_domain=lambda value, variables: normalize_okta_domain(value, option="okta_domain"),
     OKTA_DOMAIN=lambda value, variables: normalize_okta_domain(value, option="OKTA_DOMAIN"),
+    OKTA_CLIENT_ORGURL=lambda value, variables: normalize_okta_domain(value, option="OKTA_CLIENT_ORGURL"),
     okta_connection_label=lambda value, variables: check_label(value, "okta_connection_label"),
     okta_scopes=_scopes,
     okta_extra_redirect_uris=_uris,
@@ -106,10 +118,22 @@ CHECKS = dict(
 )
 
 
-def okta_input_problems(variables):
+def _with_environment(variables):
+    """The variables, with the environment variable the modules would take the domain from when none is given."""
+    if variables.get("okta_domain"):
+        return variables
+    for name in DOMAIN_ENVIRONMENT:
+        if os.environ.get(name, "").strip():
+            return dict(variables, **{name: os.environ[name]})
+    return variables
+
+
+def okta_input_problems(variables, environment=False):
     """The problems of the variables given; see DOCUMENTATION."""
     if not isinstance(variables, dict):
         raise AnsibleFilterError("okta_input_problems expects a dictionary of variables by name.")
+    if environment:
+        variables = _with_environment(variables)
     problems = []
     for name, check in CHECKS.items():
         value = variables.get(name)

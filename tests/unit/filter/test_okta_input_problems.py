@@ -62,3 +62,25 @@ def test_a_newer_scope_passes_when_allowed():
 def test_the_input_must_be_a_dictionary():
     with pytest.raises(AnsibleFilterError):
         okta_input_problems(['okta_domain'])
+
+
+@pytest.mark.parametrize('name', ['OKTA_DOMAIN', 'OKTA_CLIENT_ORGURL'])
+def test_the_environment_domain_is_checked_and_named_when_no_variable_gives_one(monkeypatch, name):
+    monkeypatch.delenv('OKTA_DOMAIN', raising=False)
+    monkeypatch.delenv('OKTA_CLIENT_ORGURL', raising=False)
+    monkeypatch.setenv(name, 'acme-admin.okta.com')
+    for given in ({}, {'okta_domain': None}, {'okta_domain': ''}):
+        problems = okta_input_problems(given, environment=True)
+        assert len(problems) == 1 and problems[0].startswith(
+            "%s 'acme-admin.okta.com' is the Okta Admin Console" % name), problems
+    # Not asked to, the filter leaves the environment alone; a variable that gives the domain wins over it.
+    assert okta_input_problems({}) == []
+    assert okta_input_problems({'okta_domain': 'acme.okta.com'}, environment=True) == []
+
+
+def test_okta_domain_comes_before_okta_client_orgurl_in_the_environment(monkeypatch):
+    monkeypatch.setenv('OKTA_DOMAIN', 'acme.okta.com')
+    monkeypatch.setenv('OKTA_CLIENT_ORGURL', 'acme-admin.okta.com')
+    assert okta_input_problems({}, environment=True) == []
+    monkeypatch.setenv('OKTA_DOMAIN', ' ')
+    assert okta_input_problems({}, environment=True)[0].startswith('OKTA_CLIENT_ORGURL ')
