@@ -25,7 +25,8 @@ options:
         by spaces or commas), V(okta_allow_unknown_scopes) lets a well-formed scope name that Okta added later
         pass, V(okta_extra_redirect_uris) are redirect URIs, V(okta_private_key_size) an RSA key size.
       - V(okta_private_key_path), V(okta_connection_output_file), V(okta_ca_path) and V(okta_workato_ca_path) are
-        file paths, absolute or starting with C(~). A relative path is refused, because the tasks of a role run in
+        file paths, absolute or starting with C(~); so is V(okta_auth_private_key) when it is a path rather than PEM
+        or JWK text (key text is left to the modules, and never shown). A relative path is refused, because the tasks of a role run in
         the folder of the playbook (inside the installed collection for identity.okta's playbooks), not in the
         folder C(ansible-playbook) was started in.
       - Any other name is ignored.
@@ -66,6 +67,7 @@ import os
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import API_SCOPES, IMPLICIT_SCOPES
+from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import key_file_path
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import check_redirect_uri
 from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
@@ -103,6 +105,13 @@ def _key_size(value, variables):
                              "okta_private_key_size")
 
 
+def _auth_private_key(value, variables):
+    # PEM or JWK text (a secret) is the modules' to check; only a file path is checked here, and shown.
+    path = key_file_path(value) if isinstance(value, str) else None
+    if path is not None:
+        check_absolute_path(path, "okta_auth_private_key")
+
+
 CHECKS = dict(
     okta_domain=lambda value, variables: normalize_okta_domain(value, option="okta_domain"),
     OKTA_DOMAIN=lambda value, variables: normalize_okta_domain(value, option="OKTA_DOMAIN"),
@@ -115,6 +124,7 @@ CHECKS = dict(
     okta_ca_path=lambda value, variables: check_absolute_path(value, "okta_ca_path"),
     okta_workato_ca_path=lambda value, variables: check_absolute_path(value, "okta_workato_ca_path"),
     okta_private_key_size=_key_size,
+    okta_auth_private_key=_auth_private_key,
 )
 
 

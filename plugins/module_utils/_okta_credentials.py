@@ -100,6 +100,15 @@ def check_secret_value(value, option):
 # Reading keys
 # --------------------------------------------------------------------------------------------
 
+def key_file_path(value):
+    """The file path that :func:`read_key_text` reads for ``value``; None when ``value`` is (or may be) key text."""
+    text = str(value).strip()
+    if (not text or "-----BEGIN" in text or text.startswith("{") or "\n" in text or "\\n" in text or len(text) > 1024
+            or _looks_like_key_body(text)):
+        return None
+    return text
+
+
 def read_key_text(value, option):
     """The key text of ``value``: PEM or JSON text as given, or the content of the file it names."""
     if value is None or not str(value).strip():
@@ -107,7 +116,7 @@ def read_key_text(value, option):
     text = str(value).strip()
     if "-----BEGIN" in text or text.startswith("{"):
         return text
-    if "\n" in text or "\\n" in text or len(text) > 1024 or _looks_like_key_body(text):
+    if key_file_path(text) is None:
         # Key material without its PEM armour must not be echoed.
         raise OktaInputError("%s is neither PEM text (-----BEGIN ... KEY----- and -----END ... KEY----- lines are "
                              "needed) nor a file path. The value is not shown." % option, option)

@@ -84,3 +84,22 @@ def test_okta_domain_comes_before_okta_client_orgurl_in_the_environment(monkeypa
     assert okta_input_problems({}, environment=True) == []
     monkeypatch.setenv('OKTA_DOMAIN', ' ')
     assert okta_input_problems({}, environment=True)[0].startswith('OKTA_CLIENT_ORGURL ')
+
+
+@pytest.mark.parametrize('path', ['keys/mgmt.pem', './mgmt.pem', 'mgmt.pem'])
+def test_a_relative_management_key_path_is_refused_naming_the_variable(path):
+    problems = okta_input_problems({'okta_auth_private_key': path})
+    assert len(problems) == 1 and problems[0].startswith(
+        "okta_auth_private_key is a relative path ('%s')" % path), problems
+
+
+@pytest.mark.parametrize('value', [
+    '/etc/okta/mgmt.pem', '~/.okta/mgmt.pem',
+    '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----',
+    '{"kty": "RSA", "d": "c2VjcmV0"}',
+    'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4',
+    'a\\nb',
+])
+def test_management_key_text_is_left_to_the_modules_and_absolute_paths_pass(value):
+    # Key text is a secret: the filter neither checks it as a path nor could show it in a message.
+    assert okta_input_problems({'okta_auth_private_key': value}) == []
