@@ -696,9 +696,9 @@ class AppIntegrationEngine(OktaEngine):
         one to keep: the new one, ``current_client_secret_id``, or else the newest active one.
         """
         params = self.params
-        retiring = bool(params["retire_client_secrets"])
+        retiring, recording = bool(params["retire_client_secrets"]), params["rotation"] == "open"
         plan = dict(create=False, drop_first=[], retire=[], keep=None, actions=[], known=[], record=record)
-        if not (rotating or retiring) or current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
+        if not (rotating or retiring or recording) or current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
             if retiring and current["token_endpoint_auth_method"] not in SECRET_AUTH_METHODS:
                 raise OktaInputError("retire_client_secrets: the app authenticates with %s and has no client secret."
                                      % current["token_endpoint_auth_method"], "retire_client_secrets")

@@ -197,3 +197,40 @@ def test_a_new_rotation_may_replace_a_record_whose_key_it_keeps(okta, run, pems)
     assert result["changed"] is True and result["rotation"]["credential_id"] == next_kid
     assert record(okta, app_id)["credentialId"] == next_kid
     assert kids(okta, app_id) == sorted([new_kid, next_kid])
+
+
+def test_a_record_whose_client_secret_is_gone_is_over(okta, run):
+    # The rotation's new secret was deleted in the Admin Console: its record no longer guards anything.
+    created = run(**WEB)
+    app_id = created["app"]["id"]
+    rotated = run(rotate_client_secret=True, rotation="open", **WEB)
+    new_id = rotated["client_secret_id"]
+    okta.api("POST", "/api/v1/apps/%s/credentials/secrets/%s/lifecycle/deactivate" % (app_id, new_id))
+    okta.api("DELETE", "/api/v1/apps/%s/credentials/secrets/%s" % (app_id, new_id))
+    result = run(retire_client_secrets=True, **WEB)
+    assert not result.get("failed"), result
+    assert result["rotation"] == {}
+    assert [s["status"] for s in okta.secrets(app_id)] == ["ACTIVE"]
+
+
+@pytest.mark.parametrize("credential_id", [None, "ocsNoSuchSecret"])
+def test_rotation_open_on_a_secret_app_needs_the_new_secret_or_the_id_of_one_it_holds(okta, run, credential_id):
+    run(**WEB)
+    mark = okta.write_count
+    args = dict(rotation_credential_id=credential_id) if credential_id else {}
+    result = run(rotation="open", **dict(WEB, **args))
+    assert result["failed"] is True and result["msg"].startswith("rotation_credential_id:"), result
+    assert "got %s" % (credential_id or "none") in result["msg"]
+    assert okta.write_count == mark
+
+
+def test_rotation_open_may_name_a_client_secret_the_app_already_holds(okta, run):
+    # The secret issued by an earlier task (rotate_client_secret) is recorded as the rotation's by its id.
+    created = run(**WEB)
+    app_id = created["app"]["id"]
+    secret_id = okta.secrets(app_id)[0]["id"]
+    result = run(rotation="open", rotation_credential_id=secret_id, **WEB)
+    assert result["changed"] is True and result["rotation"]["credential_id"] == secret_id, result.get("msg")
+    # The secrets are read to find the id, and nothing but the profile is written.
+    assert len(okta.secrets(app_id)) == 1
+    assert record(okta, app_id)["credentialId"] == secret_id
