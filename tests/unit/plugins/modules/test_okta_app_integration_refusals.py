@@ -25,10 +25,10 @@ def run(okta, check=False, **args):
 
 
 def test_one_kid_for_two_keys_is_refused_by_name(okta):
-    keys = [dict(public_jwk(ec_pem()), kid="shared") for _index in range(2)]
+    keys = [dict(public_jwk(ec_pem()), kid="twin") for _index in range(2)]
     kind, result = run(okta, label="Conn svc", application_type="service", public_keys=keys)
     assert kind == "fail" and result["changed"] is False
-    assert result["msg"].startswith("public_keys[1]: kid 'shared' is also used by public_keys[0] for a different key")
+    assert result["msg"].startswith("public_keys[1]: kid 'twin' is also used by public_keys[0] for a different key")
     assert okta.writes == []
 
 
