@@ -76,25 +76,18 @@ _value:
   type: str
 """
 
-import os
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
-from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
-
-
-# The environment variables the modules read the domain from when no option gives it, in this order.
-ENVIRONMENT = ("OKTA_DOMAIN", "OKTA_CLIENT_ORGURL")
+from ansible_collections.identity.okta.plugins.module_utils._okta_transport import domain_from_environment, normalize_okta_domain
 
 
 def okta_domain(value, url=False, required=True, option="okta_domain", environment=False):
     """The normalised org domain (or org URL) of ``value``; see DOCUMENTATION."""
     if environment and not value:
-        for name in ENVIRONMENT:
-            if os.environ.get(name, "").strip():
-                value, option = os.environ[name], name
-                break
+        name, found = domain_from_environment()
+        if name:
+            value, option = found, name
     if not required and (value is None or not str(value).strip()):
         return ""
     try:

@@ -62,23 +62,19 @@ _value:
   elements: str
 """
 
-import os
-
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.identity.okta.plugins.module_utils._okta_catalog import API_SCOPES, IMPLICIT_SCOPES
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import key_file_path
 from ansible_collections.identity.okta.plugins.module_utils._okta_errors import OktaInputError
 from ansible_collections.identity.okta.plugins.module_utils._okta_resource_apps import check_redirect_uri
-from ansible_collections.identity.okta.plugins.module_utils._okta_transport import normalize_okta_domain
+from ansible_collections.identity.okta.plugins.module_utils._okta_transport import domain_from_environment, normalize_okta_domain
 from ansible_collections.identity.okta.plugins.module_utils._okta_validation import (
     check_absolute_path,
     check_label,
     check_scope_names,
 )
 
-# The environment variables the modules read the domain from when no option gives it, in this order.
-DOMAIN_ENVIRONMENT = ("OKTA_DOMAIN", "OKTA_CLIENT_ORGURL")
 MIN_KEY_SIZE = 2048
 MAX_KEY_SIZE = 16384
 
@@ -130,12 +126,8 @@ CHECKS = dict(
 
 def _with_environment(variables):
     """The variables, with the environment variable the modules would take the domain from when none is given."""
-    if variables.get("okta_domain"):
-        return variables
-    for name in DOMAIN_ENVIRONMENT:
-        if os.environ.get(name, "").strip():
-            return dict(variables, **{name: os.environ[name]})
-    return variables
+    name, value = (None, None) if variables.get("okta_domain") else domain_from_environment()
+    return dict(variables, **{name: value}) if name else variables
 
 
 def okta_input_problems(variables, environment=False):

@@ -605,3 +605,16 @@ def _mentions_secret(exc, secrets):
         if secret in text or any(len(part) >= 8 and part in text for part in secret.split()):
             return True
     return False
+
+
+# The environment variables the modules read the org domain from when no option gives it, in this order.
+DOMAIN_ENVIRONMENT = ("OKTA_DOMAIN", "OKTA_CLIENT_ORGURL")
+
+
+def domain_from_environment():
+    """The first variable of DOMAIN_ENVIRONMENT that holds a value, as ``(name, value)``; ``(None, None)`` when none
+    does (for the controller-side checks that mirror the modules' fallback)."""
+    for name in DOMAIN_ENVIRONMENT:
+        if os.environ.get(name, "").strip():
+            return name, os.environ[name]
+    return None, None
