@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.identity.okta.plugins.module_utils import _okta_resource_apps as helper
 from ansible_collections.identity.okta.plugins.module_utils._okta_credentials import generate_private_key, private_key_pem, public_jwk
 from ansible_collections.identity.okta.plugins.modules import okta_app_integration as mod
+from ansible_collections.identity.okta.tests.unit.plugins.modules.test_okta_app_integration import public_pem as public
 
 CALLBACK = "https://www.workato.com/oauth/callback"
 SERVICE = dict(label="Rotating svc", application_type="service", grant_types=["client_credentials"],
@@ -26,11 +26,6 @@ WEB = dict(label="Rotating web", application_type="web", redirect_uris=[CALLBACK
 @pytest.fixture(scope="module")
 def pems():
     return [private_key_pem(generate_private_key()) for _index in range(3)]
-
-
-def public(pem):
-    key = serialization.load_pem_private_key(pem.encode(), password=None)
-    return key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 @pytest.fixture
